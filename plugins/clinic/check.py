@@ -1,0 +1,33 @@
+"""Audit a built site from the command line and print a one-screen summary.
+
+    python -m clinic.check OUTPUT [--settings publishconf.py]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .audit import audit
+from .build import load_settings
+from .problems import report
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m clinic.check", description=__doc__.splitlines()[0])
+    parser.add_argument("output")
+    parser.add_argument("--settings", default="publishconf.py")
+    args = parser.parse_args(argv)
+    output = Path(args.output)
+    if not (output / "index.html").is_file():
+        print(f"{output}:0: check-output: there is no built site here; run 'invoke build' first", file=sys.stderr)
+        return 1
+    summary = audit(output, load_settings(args.settings))
+    print("\n".join(summary.lines()))
+    report(summary.problems)
+    return 1 if summary.problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

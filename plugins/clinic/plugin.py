@@ -1,0 +1,84 @@
+"""Pelican signal wiring for the clinic plugin. The logic lives in the pure modules beside this one."""
+
+from __future__ import annotations
+
+import datetime
+
+from pelican import signals
+from pelican.contents import Article, Page
+from pelican.generators import ArticlesGenerator
+
+from . import content, notices, rules
+from .problems import report
+
+
+def rewrite_content(instance):
+    if not isinstance(instance, (Article, Page)) or not instance._content:
+        return
+    html, facts = content.transform(instance._content, instance.settings)
+    instance._content = html
+    instance.affiliate_links = facts.affiliate_links
+    instance.faq = facts.faq
+    instance.toc_entries = facts.toc
+    instance.sources = facts.sources
+    instance.images = facts.images
+    if isinstance(instance, Article):
+        _add_review_dates(instance)
+        instance.offlabel = _is_offlabel(instance)
+
+
+def _add_review_dates(article):
+    article.last_reviewed_date = None
+    article.next_review_due = None
+    raw = article.metadata.get("last_reviewed")
+    try:
+        reviewed = datetime.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        return
+    months = article.settings.get("REVIEW_INTERVAL_MONTHS", 12)
+    article.last_reviewed_date = reviewed
+    article.next_review_due = add_months(reviewed, months)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _is_offlabel(article) -> bool:
+    settings = article.settings
+    if getattr(article, "category", None) and article.category.name in settings.get("OFFLABEL_CATEGORIES", []):
+        return True
+    tags = {t.name.lower() for t in getattr(article, "tags", [])}
+    return bool(tags & {t.lower() for t in settings.get("OFFLABEL_TAGS", [])})
+
+
+def enforce_rules(generators):
+    problems = []
+    for generator in generators:
+        if isinstance(generator, ArticlesGenerator):
+            for article in generator.articles:
+                with open(article.source_path, encoding="utf-8") as handle:
+                    source = handle.read()
+                problems.extend(rules.check_article(article, generator.settings, source))
+    if problems:
+        report(problems)
+        raise SystemExit(1)
+
+
+def add_notices_to_feed(context, feed):
+    for item in feed.items:
+        item["content"] = notices.with_notices(item.get("content"), context)
+        item["description"] = notices.with_notices(item.get("description"), context)
+
+
+def register():
+    signals.content_object_init.connect(rewrite_content)
+    signals.all_generators_finalized.connect(enforce_rules)
+    signals.feed_generated.connect(add_notices_to_feed)

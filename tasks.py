@@ -1,0 +1,99 @@
+"""The site's whole life, as Invoke tasks. Each task is thin: the logic lives in plugins/clinic/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from invoke import Exit, task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))
+
+DEV_SETTINGS = ROOT / "pelicanconf.py"
+PROD_SETTINGS = ROOT / "publishconf.py"
+OUTPUT = ROOT / "output"
+HOST = os.environ.get("HOST", "127.0.0.1")
+PORT = int(os.environ.get("PORT", "8000"))
+
+
+def _build(settings, output=OUTPUT, **overrides):
+    from clinic.build import build as run_build
+
+    code = run_build(settings, output, overrides=overrides)
+    if code:
+        raise Exit(code=code)
+
+
+@task(help={"output": "where to write the site (default: output/)"})
+def build(c, output=str(OUTPUT)):
+    """Build the site with development settings; fail on any warning or rule."""
+    _build(DEV_SETTINGS, Path(output))
+
+
+@task
+def preview(c, output=str(OUTPUT)):
+    """Build the site with production settings, as publish would."""
+    _build(PROD_SETTINGS, Path(output))
+
+
+@task(help={"port": "port to listen on", "production": "serve a production build"})
+def serve(c, port=PORT, production=False):
+    """Build the site, then serve it at a local address."""
+    from clinic.serve import serve_forever
+
+    _build(PROD_SETTINGS if production else DEV_SETTINGS)
+    serve_forever(OUTPUT, HOST, int(port))
+
+
+@task(help={"port": "port to listen on"})
+def livereload(c, port=PORT):
+    """Rebuild on every save and reload the browser."""
+    from livereload import Server
+
+    from clinic.build import build as run_build
+
+    def rebuild():
+        run_build(DEV_SETTINGS, OUTPUT, overrides={"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True})
+
+    rebuild()
+    server = Server()
+    for path in ("content/", "theme/", "plugins/clinic/", "pelicanconf.py"):
+        server.watch(str(ROOT / path), rebuild)
+    print(f"Live preview at http://{HOST}:{port}/ (rebuilds on save; Ctrl+C stops)")
+    server.serve(host=HOST, port=int(port), root=str(OUTPUT))
+
+
+@task(help={"output": "the built site to audit", "settings": "settings the site was built with"})
+def check(c, output=str(OUTPUT), settings=str(PROD_SETTINGS)):
+    """Audit a built output directory (HTML and feeds) for the notices, independently of the build."""
+    from clinic.check import main as check_main
+
+    code = check_main([output, "--settings", settings])
+    if code:
+        raise Exit(code=code)
+
+
+@task
+def test(c):
+    """Run the whole test suite (builds, rules, output and browser tests)."""
+    c.run(f"{sys.executable} -m pytest", pty=False)
+
+
+@task
+def clean(c):
+    """Remove the built output and caches."""
+    for path in (OUTPUT, ROOT / "cache", ROOT / "test-artifacts"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@task
+def publish(c):
+    """Production build, every check, then deploy. Nothing is deployed after a failed step."""
+    from clinic.deploy import deploy
+
+    _build(PROD_SETTINGS)
+    check(c)
+    deploy(OUTPUT)

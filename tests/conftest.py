@@ -1,0 +1,122 @@
+"""Build the real site once per test session, and small fixture sites on demand.
+
+Like the pelican-plugins sitemap tests: run Pelican on content into a temporary directory and assert on
+what it wrote, never on the Markdown.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from clinic.build import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+PROD_SETTINGS = ROOT / "publishconf.py"
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    output: Path
+
+    @property
+    def lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+def run_build(settings_file, output: Path, *sets: str, cwd=ROOT) -> BuildResult:
+    """Build through the same command the tasks use, in a child process, as a writer would."""
+    command = [sys.executable, "-m", "clinic.build", str(settings_file), str(output)]
+    for pair in sets:
+        command += ["--set", pair]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return BuildResult(done.returncode, done.stdout, done.stderr, output)
+
+
+@pytest.fixture(scope="session")
+def settings() -> dict:
+    return load_settings(PROD_SETTINGS)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The real content, built with production settings, as readers get it."""
+    output = tmp_path_factory.mktemp("site") / "output"
+    result = run_build(PROD_SETTINGS, output)
+    assert result.returncode == 0, f"the real site failed to build:\n{result.stderr}"
+    return output
+
+
+def article_sources() -> list[Path]:
+    return sorted((CONTENT / "articles").glob("*.md"))
+
+
+def metadata_of(path: Path) -> dict:
+    header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    return {k.strip().lower(): v.strip() for k, v in re.findall(r"^([A-Za-z_]+):(.*)$", header, re.M)}
+
+
+GOOD_ARTICLE = textwrap.dedent(
+    """\
+    Title: A fixture article about sleep and pain
+    Date: 2026-10-01
+    Modified: 2026-11-01
+    Category: Chronic Pain
+    Tags: sleep, evidence
+    Slug: fixture-article
+    Summary: A short fixture article used by the tests.
+    Author: example-writer
+    Reviewer: example-physician
+    Last_reviewed: 2026-11-01
+
+    Poor sleep and long-lasting pain often travel together.[^raja] Clinicians ask about both.[^treede]
+
+    [^raja]: Raja SN, Carr DB, Cohen M, et al. The revised IASP definition of pain. *Pain*. 2020. <https://doi.org/10.1097/j.pain.0000000000001939>
+    [^treede]: Treede RD, Rief W, Barke A, et al. Chronic pain as a symptom or a disease. *Pain*. 2019. <https://doi.org/10.1097/j.pain.0000000000001384>
+    """
+)
+
+
+@pytest.fixture
+def fixture_site(tmp_path):
+    """Make a small site from {relative path: text} and build it with the real theme and settings."""
+
+    def make(files: dict[str, str | bytes], *sets: str, theme: Path | None = None,
+             settings_file: Path = PROD_SETTINGS) -> BuildResult:
+        content = tmp_path / "content"
+        for rel, text in files.items():
+            path = content / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        (content / "extra").mkdir(exist_ok=True)
+        shutil.copy(CONTENT / "extra" / "robots.txt", content / "extra" / "robots.txt")
+        overrides = [f"PATH={content}", "CACHE_PATH=" + str(tmp_path / "cache")]
+        if theme is not None:
+            overrides.append(f"THEME={theme}")
+        return run_build(settings_file, tmp_path / "output", *overrides, *sets)
+
+    return make
+
+
+@pytest.fixture
+def theme_copy(tmp_path) -> Path:
+    """A copy of the real theme that a test may break."""
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    return theme
