@@ -74,6 +74,14 @@ def replace_output(fresh: Path, output: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def post_build_steps():
+    """What runs on the fresh output after Pelican, in order, before the audit sees it.
+
+    Each step is `step(output: Path, settings: dict) -> list[Problem]`.
+    """
+    return []
+
+
 def build(settings_file, output, *, overrides: dict | None = None, check: bool = True) -> int:
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
@@ -81,6 +89,10 @@ def build(settings_file, output, *, overrides: dict | None = None, check: bool =
     try:
         settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(fresh)})
         problems = run_pelican(settings)
+        for step in post_build_steps():
+            if problems:
+                break
+            problems = step(fresh, settings)
         if not problems and check:
             from .audit import audit
 
