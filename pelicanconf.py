@@ -198,3 +198,16 @@ FLAGGED_CLAIMS = [
     "breakthrough",
     "clinically proven",
 ]
+
+# --- Rules (compliance): how the editorial rules in plugins/clinic/rules.py read; see docs/rules.md --
+# Dates a writer types that must parse as YYYY-MM-DD (Date and Modified are parsed by Pelican itself).
+RULES_DATE_FIELDS = ["last_reviewed"]
+# The date the review interval is measured to; None means the build machine's date. Tests pin it.
+RULES_TODAY = None
+# A flagged claim preceded, in the same sentence, by one of these words within the window is a negation
+# ("there is no cure", "not a cure", "no guarantee") and passes.
+CLAIM_NEGATIONS = ["no", "not", "never", "nor", "without", "cannot", "can't", "isn't", "aren't", "doesn't",
+                   "don't", "won't", "wasn't", "neither", "none"]
+CLAIM_NEGATION_WINDOW = 3
+# Header fields whose name matches this are refused: an article cannot switch a notice off.
+RULES_NOTICE_METADATA = r"affiliate|notice|disclaimer|disclosure"
