@@ -5,7 +5,8 @@ One parse per article does every rewrite:
 - affiliate links get the required rel values, merged with any already there;
 - other outbound links get `noopener noreferrer`, so a shop never learns which condition page sent a reader;
 - a paragraph holding only an image with a title becomes a figure ("Caption | Credit");
-- the questions under an `## ... {: .faq }` heading become native <details>/<summary> pairs.
+- the questions under an `## ... {: .faq }` heading become native <details>/<summary> pairs;
+- reviewers' allow-claim markers (see rules.py) are removed: they are for the source, not for readers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from . import affiliate
+from . import affiliate, rules
 
 INTERNAL_PREFIXES = ("{", "#", "/", "mailto:", "tel:")
 
@@ -38,7 +39,7 @@ def is_outbound(href: str, site_url: str = "") -> bool:
 
 
 def transform(html: str, settings: dict) -> tuple[str, Facts]:
-    soup = BeautifulSoup(html, "html.parser")
+    soup = BeautifulSoup(rules.strip_allow_markers(html), "html.parser")
     facts = Facts()
     _rewrite_links(soup, settings, facts)
     _make_figures(soup, facts)

@@ -9,6 +9,8 @@ from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator
 
 from . import content, notices, rules
+from . import sitemap_dates, structured_data
+from .rules import add_months
 from .problems import report
 
 
@@ -40,17 +42,6 @@ def _add_review_dates(article):
     article.next_review_due = add_months(reviewed, months)
 
 
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def _is_offlabel(article) -> bool:
     settings = article.settings
     if getattr(article, "category", None) and article.category.name in settings.get("OFFLABEL_CATEGORIES", []):
@@ -78,7 +69,13 @@ def add_notices_to_feed(context, feed):
         item["description"] = notices.with_notices(item.get("description"), context)
 
 
+def add_template_helpers(generator):
+    generator.env.globals["structured_data"] = structured_data.structured_data
+
+
 def register():
     signals.content_object_init.connect(rewrite_content)
     signals.all_generators_finalized.connect(enforce_rules)
     signals.feed_generated.connect(add_notices_to_feed)
+    signals.generator_init.connect(add_template_helpers)
+    signals.all_generators_finalized.connect(sitemap_dates.date_listings_by_content)

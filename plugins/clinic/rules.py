@@ -1,23 +1,128 @@
 """Editorial rules: pure functions from one article (its metadata, facts and source text) to Problems.
 
-Each rule has a stable id, listed in docs/writing.md with why it exists and how to fix it.
+Each rule has a stable id, listed in docs/rules.md with why it exists and how to fix it. The rules work
+on any article (published or draft); the plugin runs them on published ones.
 """
 
 from __future__ import annotations
 
+import datetime
+import re
+
+from bs4 import BeautifulSoup
+
 from .problems import Problem, line_of, relative
+
+# Markup that makes a browser fetch something: (tag, attribute).
+LOADING_ATTRIBUTES = [("img", "src"), ("img", "srcset"), ("script", "src"), ("iframe", "src"), ("link", "href"),
+                      ("video", "src"), ("video", "poster"), ("audio", "src"), ("source", "src"),
+                      ("source", "srcset"), ("track", "src"), ("object", "data"), ("embed", "src"),
+                      ("input", "src")]
+# A writer allows one flagged phrase on its line, in place, naming the reviewer who approved it:
+#   ... is not a cure-all <!-- allow-claim: cure; reviewer: example-physician --> ...
+ALLOW_MARKER = re.compile(r"<!--\s*allow-claim:\s*(?P<phrase>[^;>]+?)\s*;\s*reviewer:\s*(?P<reviewer>[\w.-]+)\s*-->",
+                          re.IGNORECASE)
+
+
+def header_fields(source: str) -> dict[str, tuple[str, int]]:
+    """The Markdown header (`Key: value` lines before the first blank line): lowercase key -> (value, line)."""
+    fields = {}
+    for number, line in enumerate(source.splitlines(), start=1):
+        if not line.strip():
+            break
+        match = re.match(r"^([A-Za-z][\w-]*):(.*)$", line)
+        if match:
+            fields[match.group(1).lower()] = (match.group(2).strip(), number)
+    return fields
+
+
+def _field(article, source, name) -> tuple[str, int]:
+    """A metadata value as the writer wrote it, with its line; Pelican's own defaults (folder category) don't count."""
+    header = header_fields(source)
+    if header:
+        return header.get(name, ("", 1))
+    value = article.metadata.get(name)
+    return ("" if value is None else str(value), 1)
+
+
+def _problem(article, line, rule, message, fix) -> Problem:
+    return Problem(relative(article.source_path), line, rule, message, fix)
 
 
 def check_metadata(article, settings, source) -> list[Problem]:
     problems = []
-    path = relative(article.source_path)
-    for field in settings.get("REQUIRED_METADATA", []):
-        if not article.metadata.get(field):
-            problems.append(
-                Problem(path, 1, "metadata-missing", f"the '{field.title()}:' field is missing or empty",
-                        f"add a line '{field.title()}: ...' to the header at the top of the file")
-            )
+    for name in settings.get("REQUIRED_METADATA", []):
+        value, line = _field(article, source, name)
+        if not value:
+            problems.append(_problem(article, line, "metadata-missing", f"the '{name.title()}:' field is missing or empty",
+                                     f"add a line '{name.title()}: ...' to the header at the top of the file"))
+    for name in settings.get("RULES_DATE_FIELDS", []):
+        value, line = _field(article, source, name)
+        if value and _parse_date(value) is None:
+            problems.append(_problem(article, line, "metadata-date", f"'{name.title()}: {value}' is not a date",
+                                     "write the date as YYYY-MM-DD, for example 2026-11-01"))
     return problems
+
+
+def _parse_date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def today(settings) -> datetime.date:
+    """The build machine's date, unless RULES_TODAY (YYYY-MM-DD) pins it, as tests do."""
+    pinned = settings.get("RULES_TODAY")
+    return _parse_date(str(pinned)) if pinned else datetime.date.today()
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def check_review(article, settings, source) -> list[Problem]:
+    value, line = _field(article, source, "last_reviewed")
+    reviewed = _parse_date(value) if value else None
+    if reviewed is None:
+        return []  # metadata-missing or metadata-date already says so
+    now, months = today(settings), settings.get("REVIEW_INTERVAL_MONTHS", 12)
+    if reviewed > now:
+        return [_problem(article, line, "review-in-future", f"'Last_reviewed: {value}' is after today ({now})",
+                         "set it to the date the reviewer actually signed the article off")]
+    due = add_months(reviewed, months)
+    if due < now:
+        return [_problem(article, line, "review-overdue",
+                         f"last reviewed {reviewed}, review was due {due} (every {months} months)",
+                         "have the reviewer check the article again, then update 'Last_reviewed:' and 'Modified:'")]
+    return []
+
+
+def check_people(article, settings, source) -> list[Problem]:
+    people = settings.get("PEOPLE", {})
+    problems = []
+    for name in ("author", "reviewer"):
+        value, line = _field(article, source, name)
+        if value and value not in people:
+            problems.append(_problem(article, line, "person-unknown", f"{name} '{value}' is not a key in PEOPLE",
+                                     f"use one of: {', '.join(sorted(people))}; or ask for the person to be added to PEOPLE in pelicanconf.py"))
+    return problems
+
+
+def check_category(article, settings, source) -> list[Problem]:
+    allowed = settings.get("CATEGORIES", [])
+    value, line = _field(article, source, "category")
+    if not value or value in allowed:
+        return []
+    return [_problem(article, line, "category-unknown", f"category '{value}' is not one of the configured categories",
+                     f"use one of: {', '.join(allowed)}")]
 
 
 def check_sources(article, settings, source) -> list[Problem]:
@@ -25,19 +130,88 @@ def check_sources(article, settings, source) -> list[Problem]:
     found = len([s for s in getattr(article, "sources", []) if s])
     if found >= minimum:
         return []
-    return [
-        Problem(relative(article.source_path), _last_line(source), "sources-min",
-                f"cites {found} source(s) with a link, needs at least {minimum}",
-                "cite sources from the reference list as footnotes: '[^key]' in the text and "
-                "'[^key]: Author. Title. Journal. Year. <https://doi.org/...>' at the end")
-    ]
+    return [_problem(article, _last_line(source), "sources-min",
+                     f"cites {found} source(s) with a link, needs at least {minimum}",
+                     "cite sources from the reference list as footnotes: '[^key]' in the text and "
+                     "'[^key]: Author. Title. Journal. Year. <https://doi.org/...>' at the end")]
 
 
 def _last_line(source: str) -> int:
     return max(1, source.rstrip("\n").count("\n") + 1)
 
 
-ARTICLE_RULES = [check_metadata, check_sources]
+def check_claims(article, settings, source) -> list[Problem]:
+    phrases = sorted(settings.get("FLAGGED_CLAIMS", []), key=len, reverse=True)
+    if not phrases:
+        return []
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE)
+    negations = {word.lower() for word in settings.get("CLAIM_NEGATIONS", [])}
+    window = settings.get("CLAIM_NEGATION_WINDOW", 3)
+    people = settings.get("PEOPLE", {})
+    problems = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if re.match(r"^\s*\[\^[^\]]+\]:", line):
+            continue  # a footnote cites someone else's title; it is not the clinic's claim
+        allowed = [m.group("phrase").lower() for m in ALLOW_MARKER.finditer(line) if m.group("reviewer") in people]
+        text = re.sub(r"<?(https?:)?//\S+|\{filename\}\S+|\]\([^)]*\)", " ", ALLOW_MARKER.sub(" ", line))
+        for match in pattern.finditer(text):
+            phrase = match.group(1).lower()
+            if negated(text[:match.start()], negations, window):
+                continue
+            if phrase in allowed:
+                allowed.remove(phrase)
+                continue
+            problems.append(_problem(article, number, "claim-flagged", f"'{match.group(1)}' is a claim regulators flag in health marketing",
+                                     "say what the evidence shows instead, or, if a reviewer approved this exact use, "
+                                     f"add '<!-- allow-claim: {phrase}; reviewer: KEY -->' on the same line"))
+    return problems
+
+
+def negated(before: str, negations: set[str], window: int) -> bool:
+    """A negation word within `window` words before the phrase, in the same sentence ("there is no cure")."""
+    clause = re.split(r"[.!?;:]\s", before)[-1]
+    words = re.findall(r"[\w']+", clause.lower().replace("\u2019", "'"))
+    return any(word in negations for word in words[-window:]) if window else False
+
+
+def check_privacy(article, settings, source) -> list[Problem]:
+    problems = []
+    for url in external_loads(getattr(article, "_content", "") or ""):
+        problems.append(_problem(article, line_of(source, url), "privacy-external", f"the article would load {url} from another origin",
+                                 "save the file under content/images/ and link it as {static}/images/NAME, or remove it"))
+    return problems
+
+
+def external_loads(html: str) -> list[str]:
+    """URLs in `html` that a browser would fetch from another origin (absolute or protocol-relative)."""
+    soup = BeautifulSoup(html, "html.parser")
+    found = []
+    for tag, attribute in LOADING_ATTRIBUTES:
+        for node in soup.find_all(tag):
+            if tag == "link" and not set(node.get("rel") or []) & {"stylesheet", "icon", "preload", "prefetch",
+                                                                    "modulepreload", "manifest", "preconnect",
+                                                                    "dns-prefetch", "apple-touch-icon"}:
+                continue
+            for url in re.split(r",\s*", node.get(attribute) or ""):
+                url = url.strip().split(" ")[0]
+                if re.match(r"^(https?:)?//", url, re.IGNORECASE):
+                    found.append(url)
+    for style in [s.get_text() for s in soup.find_all("style")] + [n["style"] for n in soup.find_all(style=True)]:
+        found += re.findall(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")\s]+)", style, re.IGNORECASE)
+    return found
+
+
+def check_notice_metadata(article, settings, source) -> list[Problem]:
+    pattern = re.compile(settings.get("RULES_NOTICE_METADATA", r"affiliate|notice|disclaimer|disclosure"), re.IGNORECASE)
+    return [_problem(article, line, "affiliate-notice-disabled", f"'{name.title()}:' tries to change a required notice",
+                     "remove the line; the notices come from settings and an article cannot switch them off")
+            for name, (_, line) in header_fields(source).items() if pattern.search(name)]
+
+
+ARTICLE_RULES = [check_metadata, check_review, check_people, check_category, check_sources, check_claims,
+                 check_privacy, check_notice_metadata]
+from .content_rules import RULES as SAFETY_RULES  # noqa: E402 - safety rules (issue 10), own module
+ARTICLE_RULES += SAFETY_RULES
 
 
 def check_article(article, settings, source: str) -> list[Problem]:
@@ -45,3 +219,8 @@ def check_article(article, settings, source: str) -> list[Problem]:
     for rule in ARTICLE_RULES:
         problems.extend(rule(article, settings, source))
     return problems
+
+
+def strip_allow_markers(html: str) -> str:
+    """The allow-claim markers are for reviewers reading the source, not for readers."""
+    return ALLOW_MARKER.sub("", html)
