@@ -11,14 +11,20 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
 from . import affiliate
-from .problems import Problem
+from .problems import Problem, line_of
+from .rules import external_loads
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HIDING_ANCESTORS = ("details", "footer", "template", "noscript")
+HIDING_CLASSES = {"hidden", "visually-hidden", "sr-only", "screen-reader-text"}
+# Signatures of analytics and tracking code, inline or by file name.
+TRACKERS = re.compile(r"gtag\(|google-analytics|googletagmanager|fbq\(|_paq\.push|matomo|plausible|hotjar|"
+                      r"segment\.com|mixpanel|clarity\.ms", re.IGNORECASE)
 
 
 @dataclass
@@ -30,6 +36,7 @@ class Summary:
     affiliate_links: int = 0
     notices_shown: int = 0
     disclaimers_shown: int = 0
+    offlabel_shown: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     def lines(self) -> list[str]:
@@ -37,9 +44,10 @@ class Summary:
             f"pages checked:      {self.pages} ({self.articles} articles)",
             f"feeds checked:      {self.feeds} ({self.feed_entries} entries)",
             f"disclaimers shown:  {self.disclaimers_shown}",
+            f"off-label notices:  {self.offlabel_shown}",
             f"affiliate links:    {self.affiliate_links}",
             f"affiliate notices:  {self.notices_shown}",
-            f"problems:           {len(self.problems)}",
+            f"problems:           {len(set(self.problems))}",
         ]
 
 
@@ -57,12 +65,13 @@ def audit(output: Path, settings) -> Summary:
     output = Path(output)
     summary = Summary()
     pattern = article_glob(settings)
+    offlabel = offlabel_pages(output, settings)
     for page in sorted(output.rglob("*.html")):
         rel = page.relative_to(output).as_posix()
         is_article = fnmatch.fnmatch(rel, pattern)
         summary.pages += 1
         summary.articles += is_article
-        audit_page(rel, page.read_text(encoding="utf-8"), settings, is_article, summary)
+        audit_page(rel, page.read_text(encoding="utf-8"), settings, is_article, summary, offlabel=rel in offlabel)
     for feed in sorted(output.rglob("*.xml")):
         rel = feed.relative_to(output).as_posix()
         if rel.startswith("feeds/"):
@@ -70,16 +79,41 @@ def audit(output: Path, settings) -> Summary:
     return summary
 
 
+def offlabel_pages(output: Path, settings) -> set[str]:
+    """Article pages listed on the off-label categories' and tags' own pages (every page of each list)."""
+    from pelican.utils import slugify
+
+    subs = settings.get("SLUG_REGEX_SUBSTITUTIONS", [])
+    lists = [(settings["CATEGORY_SAVE_AS"], name) for name in settings.get("OFFLABEL_CATEGORIES", [])]
+    lists += [(settings["TAG_SAVE_AS"], name) for name in settings.get("OFFLABEL_TAGS", [])]
+    article_url = re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(settings["ARTICLE_URL"])) + "$")
+    pages = set()
+    for save_as, name in lists:
+        first = output / save_as.format(slug=slugify(name, regex_subs=subs))
+        for listing in [first, *first.parent.glob("page/*/index.html")]:
+            if not listing.is_file():
+                continue
+            main = BeautifulSoup(listing.read_text(encoding="utf-8"), "html.parser").find("main")
+            for link in (main.find_all("a", href=True) if main else []):
+                path = urlsplit(link["href"]).path.lstrip("/")
+                if article_url.match(path):
+                    pages.add(path + "index.html" if path.endswith("/") else path)
+    return pages
+
+
 def _contains(node, text: str) -> bool:
     return text in normalise(node.get_text(" "))
 
 
 def _visible(node) -> bool:
-    """Not hidden by an ancestor a reader has to open, or by the hidden attribute."""
+    """Not hidden by an ancestor a reader has to open, by the hidden attribute, a hiding class or style."""
     for parent in [node, *node.parents]:
         if getattr(parent, "name", None) in HIDING_ANCESTORS:
             return False
-        if getattr(parent, "attrs", None) and ("hidden" in parent.attrs or parent.get("aria-hidden") == "true"):
+        attrs = getattr(parent, "attrs", None) or {}
+        style = re.sub(r"\s", "", attrs.get("style", "")).lower()
+        if ("hidden" in attrs or attrs.get("aria-hidden") == "true" or HIDING_CLASSES & set(attrs.get("class") or [])
+                or "display:none" in style or "visibility:hidden" in style):
             return False
     return True
 
@@ -93,30 +127,45 @@ def _blocks_with(soup, text: str):
     return found
 
 
-def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary) -> None:
+def _shows(area, *texts) -> bool:
+    return area is not None and all(any(_visible(n) for n in _blocks_with(area, normalise(t))) for t in texts)
+
+
+def _line(node) -> int:
+    return getattr(node, "sourceline", None) or 1
+
+
+def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary, offlabel: bool = False) -> None:
     soup = BeautifulSoup(html, "html.parser")
     problems = summary.problems
     main = soup.find("main")
-    disclaimer = normalise(settings["MEDICAL_DISCLAIMER"])
-    short = normalise(settings["MEDICAL_DISCLAIMER_SHORT"])
     if is_article:
-        shown = main is not None and any(_visible(n) for n in _blocks_with(main, disclaimer))
+        shown = _shows(main, settings["MEDICAL_DISCLAIMER"], settings["EMERGENCY_NOTICE"])
         if not shown:
-            problems.append(Problem(rel, 1, "disclaimer-missing",
-                                    "the article does not show the medical disclaimer from settings in its body area",
+            problems.append(Problem(rel, _line(main), "disclaimer-missing",
+                                    "the article does not show the medical disclaimer and emergency notice from settings in its body area",
                                     "render partials/disclaimer.html inside <main> in the article template"))
+        if offlabel:
+            if _shows(main, settings["OFFLABEL_NOTICE"]):
+                summary.offlabel_shown += 1
+            else:
+                problems.append(Problem(rel, _line(main), "offlabel-missing",
+                                        "an article in an off-label category or tag does not show the off-label notice",
+                                        "render partials/offlabel_notice.html inside <main> when article.offlabel"))
     else:
         footer = soup.find("footer")
-        shown = footer is not None and (_contains(footer, short) or _contains(footer, disclaimer))
+        shown = footer is not None and (_contains(footer, normalise(settings["MEDICAL_DISCLAIMER_SHORT"]))
+                                        or _contains(footer, normalise(settings["MEDICAL_DISCLAIMER"])))
         if not shown:
-            problems.append(Problem(rel, 1, "disclaimer-missing",
+            problems.append(Problem(rel, _line(footer), "disclaimer-missing",
                                     "the page footer does not show the medical disclaimer from settings",
                                     "render the short disclaimer in partials/footer.html"))
     summary.disclaimers_shown += bool(shown)
-    _audit_affiliate(rel, soup, main or soup, settings, summary)
+    _audit_affiliate(rel, soup, settings, summary)
+    _audit_privacy(rel, soup, html, settings, summary)
 
 
-def _audit_affiliate(rel: str, soup, area, settings, summary: Summary) -> None:
+def _audit_affiliate(rel: str, soup, settings, summary: Summary) -> None:
     patterns = settings["AFFILIATE_LINK_PATTERNS"]
     required = settings["AFFILIATE_REL"]
     links = [a for a in soup.find_all("a") if affiliate.is_affiliate(a.get("href"), patterns)]
@@ -124,34 +173,54 @@ def _audit_affiliate(rel: str, soup, area, settings, summary: Summary) -> None:
         return
     summary.affiliate_links += len(links)
     for link in links:
-        rel_values = link.get("rel") or []
-        if isinstance(rel_values, str):
-            rel_values = rel_values.split()
-        missing = [value for value in required if value not in rel_values]
+        missing = [value for value in required if value not in affiliate.merge_rel(link.get("rel"), [])]
         if missing:
-            problems_line = Problem(rel, 1, "affiliate-rel",
-                                    f"affiliate link {link.get('href')} lacks rel {' '.join(missing)}",
-                                    "let the clinic plugin render it, or add rel=\"" + " ".join(required) + "\"")
-            summary.problems.append(problems_line)
-        for img in link.find_all(["img", "iframe"]):
-            summary.problems.append(Problem(rel, 1, "affiliate-plain-text",
+            summary.problems.append(Problem(rel, _line(link), "affiliate-rel",
+                                            f"affiliate link {link.get('href')} lacks rel {' '.join(missing)}",
+                                            "let the clinic plugin render it, or add rel=\"" + " ".join(required) + "\""))
+        for img in link.find_all(["img", "iframe", "picture", "svg"]):
+            summary.problems.append(Problem(rel, _line(link), "affiliate-plain-text",
                                             f"affiliate link {link.get('href')} wraps an {img.name}",
                                             "use a plain text link; no store images, widgets or iframes"))
     for frame in soup.find_all("iframe"):
-        summary.problems.append(Problem(rel, 1, "affiliate-plain-text", "the page embeds an iframe",
+        summary.problems.append(Problem(rel, _line(frame), "affiliate-plain-text", "a page with affiliate links embeds an iframe",
                                         "remove it; store widgets are not allowed"))
     if notice_precedes(soup, links[0], normalise(settings["AFFILIATE_NOTICE"])):
         summary.notices_shown += 1
     else:
-        summary.problems.append(Problem(rel, 1, "affiliate-notice",
+        summary.problems.append(Problem(rel, _line(links[0]), "affiliate-notice",
                                         "the affiliate notice from settings is not shown, visibly, before the first affiliate link",
                                         "render partials/affiliate_notice.html above the content of any page with affiliate links"))
+
+
+def _audit_privacy(rel: str, soup, html: str, settings, summary: Summary) -> None:
+    own = settings.get("SITEURL") or settings.get("SITE_PUBLIC_URL", "")
+    for url in external_loads(html, own):
+        summary.problems.append(Problem(rel, line_of(html, url), "privacy-external", f"the page loads {url} from another origin",
+                                        "serve it from the site itself with a root-relative path (/theme/...)"))
+    for script in soup.find_all("script"):
+        if TRACKERS.search(script.get("src") or "") or TRACKERS.search(script.get_text()):
+            summary.problems.append(Problem(rel, _line(script), "privacy-tracking", "the page carries analytics or tracking code",
+                                            "remove it; the site does not track readers"))
+    own = urlsplit(own).netloc.lower()
+    for link in soup.find_all(["a", "area"], href=True):
+        href = link["href"].strip()
+        if (re.match(r"^(https?:)?//", href, re.IGNORECASE) and urlsplit(href).netloc.lower() != own
+                and "noreferrer" not in affiliate.merge_rel(link.get("rel"), [])):
+            summary.problems.append(Problem(rel, _line(link), "privacy-referrer", f"outbound link {href} would send a referrer",
+                                            "let the clinic plugin render it, or add rel=\"noopener noreferrer\""))
 
 
 def notice_precedes(soup, first_link, notice: str) -> bool:
     """A visible element carrying the notice comes before the first affiliate link in document order."""
     order = {id(node): i for i, node in enumerate(soup.find_all(True))}
     return any(_visible(n) and order[id(n)] < order[id(first_link)] for n in _blocks_with(soup, notice))
+
+
+def _entry_line(xml: str, index: int) -> int:
+    """The line of the index-th (1-based) <entry> or <item>."""
+    starts = [m.start() for m in re.finditer(r"<(entry|item)[\s>]", xml)]
+    return xml.count("\n", 0, starts[index - 1]) + 1 if index <= len(starts) else 1
 
 
 def audit_feed(rel: str, xml: str, settings, summary: Summary) -> None:
@@ -162,13 +231,14 @@ def audit_feed(rel: str, xml: str, settings, summary: Summary) -> None:
     notice = normalise(settings["AFFILIATE_NOTICE"])
     for index, entry in enumerate(entries, start=1):
         summary.feed_entries += 1
+        line = _entry_line(xml, index)
         title = entry.findtext(f"{ATOM}title") or entry.findtext("title") or f"entry {index}"
         bodies = [e.text or "" for e in entry if e.tag in (f"{ATOM}content", f"{ATOM}summary", "description")]
         for body in bodies:
             soup = BeautifulSoup(body, "html.parser")
             text = normalise(soup.get_text(" "))
             if disclaimer not in text:
-                summary.problems.append(Problem(rel, 1, "disclaimer-missing",
+                summary.problems.append(Problem(rel, line, "disclaimer-missing",
                                                 f"feed entry '{title}' does not carry the medical disclaimer",
                                                 "keep the clinic plugin's feed_generated handler enabled"))
             else:
@@ -180,6 +250,6 @@ def audit_feed(rel: str, xml: str, settings, summary: Summary) -> None:
             if notice_precedes(soup, links[0], notice):
                 summary.notices_shown += 1
             else:
-                summary.problems.append(Problem(rel, 1, "affiliate-notice",
+                summary.problems.append(Problem(rel, line, "affiliate-notice",
                                                 f"feed entry '{title}' has affiliate links but no affiliate notice before the first",
                                                 "keep the clinic plugin's feed_generated handler enabled"))

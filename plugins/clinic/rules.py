@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
@@ -176,14 +177,14 @@ def negated(before: str, negations: set[str], window: int) -> bool:
 
 def check_privacy(article, settings, source) -> list[Problem]:
     problems = []
-    for url in external_loads(getattr(article, "_content", "") or ""):
+    for url in external_loads(getattr(article, "_content", "") or "", settings.get("SITEURL", "")):
         problems.append(_problem(article, line_of(source, url), "privacy-external", f"the article would load {url} from another origin",
                                  "save the file under content/images/ and link it as {static}/images/NAME, or remove it"))
     return problems
 
 
-def external_loads(html: str) -> list[str]:
-    """URLs in `html` that a browser would fetch from another origin (absolute or protocol-relative)."""
+def external_loads(html: str, site_url: str = "") -> list[str]:
+    """URLs in `html` that a browser would fetch from another origin than `site_url`'s."""
     soup = BeautifulSoup(html, "html.parser")
     found = []
     for tag, attribute in LOADING_ATTRIBUTES:
@@ -194,11 +195,11 @@ def external_loads(html: str) -> list[str]:
                 continue
             for url in re.split(r",\s*", node.get(attribute) or ""):
                 url = url.strip().split(" ")[0]
-                if re.match(r"^(https?:)?//", url, re.IGNORECASE):
-                    found.append(url)
+                found.append(url)
     for style in [s.get_text() for s in soup.find_all("style")] + [n["style"] for n in soup.find_all(style=True)]:
         found += re.findall(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")\s]+)", style, re.IGNORECASE)
-    return found
+    own = urlsplit(site_url).netloc.lower()
+    return [url for url in found if re.match(r"^(https?:)?//", url, re.IGNORECASE) and urlsplit(url).netloc.lower() != own]
 
 
 def check_notice_metadata(article, settings, source) -> list[Problem]:
