@@ -1,0 +1,221 @@
+"""Visit a page once in Chromium, record what a reader's browser saw, and judge it rule by rule.
+
+`visit()` loads a page and gathers everything (requests, console, CSP reports, axe results, layout of the
+notices, a screenshot); each `*_problems()` function turns one rule into lines that name the page and the
+rule. The tests over the real site and the tests over deliberately broken pages call the same functions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import axe_playwright_python
+
+from clinic.affiliate import is_affiliate
+
+AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+LOCAL_SCHEMES = {"data", "blob", "about"}
+
+# Before any of the page's own scripts: keep every CSP violation the page reports.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener('securitypolicyviolation', (e) => {
+  window.__cspViolations.push(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`
+    + (e.sourceFile ? ` (${e.sourceFile}:${e.lineNumber})` : ''));
+});
+"""
+
+# Where a notice is, how big, and whether it is the topmost thing at its centre (not covered).
+BOX_OF_TEXT = """
+([scope, text]) => {
+  const norm = (s) => s.replace(/\\s+/g, ' ').trim();
+  const root = document.querySelector(scope);
+  if (!root) return null;
+  let best = null;
+  for (const el of root.querySelectorAll('*')) {
+    if (norm(el.textContent).includes(text)) best = el;  // later matches are deeper
+  }
+  if (!best) return null;
+  best.scrollIntoView({block: 'center'});
+  const r = best.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + Math.min(r.height / 2, 10));
+  const style = getComputedStyle(best);
+  return {
+    x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height,
+    uncovered: !!hit && (best.contains(hit) || hit.contains(best)),
+    hidden: style.visibility !== 'visible' || parseFloat(style.opacity) === 0,
+    tag: best.tagName.toLowerCase(),
+  };
+}
+"""
+
+LINKS = """
+() => [...document.querySelectorAll('main a[href]')].map((a) => {
+  const r = a.getBoundingClientRect();
+  return {href: a.getAttribute('href'), y: r.top + scrollY, height: r.height};
+})
+"""
+
+
+@lru_cache(maxsize=1)
+def axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def is_local(url: str, origin: str) -> bool:
+    parts = urlsplit(url)
+    if parts.scheme in LOCAL_SCHEMES:
+        return True
+    return f"{parts.scheme}://{parts.netloc}" == origin.rstrip("/")
+
+
+@dataclass
+class Visit:
+    label: str          # names the page and how it was seen, e.g. "home (375px, dark)"
+    url: str
+    status: int | None = None
+    requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
+    axe_violations: list[dict] = field(default_factory=list)
+    scroll_width: int = 0
+    inner_width: int = 0
+    disclaimer: dict | None = None
+    affiliate_notice: dict | None = None
+    affiliate_links: list[dict] = field(default_factory=list)
+    screenshot: Path | None = None
+
+
+def block_foreign_requests(context, origin: str, seen: list[str]) -> None:
+    """Nothing leaves the machine: every non-local request is recorded, then aborted."""
+
+    def handle(route):
+        url = route.request.url
+        if is_local(url, origin):
+            route.continue_()
+        else:
+            seen.append(url)
+            route.abort("blockedbyclient")
+
+    context.route("**/*", handle)
+
+
+def visit(context, url: str, label: str, *, origin: str, settings: dict, disclaimer_scope: str,
+          disclaimer_text: str, expected_status: int = 200, screenshot: Path | None = None) -> Visit:
+    """Load `url` in a fresh tab of `context` and record everything the checks need."""
+    seen = Visit(label=label, url=url)
+    page = context.new_page()
+    try:
+        page.add_init_script(CSP_LISTENER)
+        page.on("request", lambda request: seen.requests.append(request.url))
+
+        def on_console(message):
+            if message.type != "error":
+                return
+            where = (message.location or {}).get("url", "")
+            # The 404 page is served with status 404 on purpose; Chromium logs that as an error.
+            if expected_status == 404 and where == url and "status of 404" in message.text:
+                return
+            seen.console_errors.append(f"{message.text} ({where})" if where else message.text)
+            if "Content Security Policy" in message.text:
+                seen.csp_violations.append(message.text)
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: seen.console_errors.append(f"uncaught {error}"))
+        response = page.goto(url, wait_until="load")
+        seen.status = response.status if response else None
+        page.wait_for_load_state("networkidle")
+        seen.scroll_width, seen.inner_width = page.evaluate(
+            "[document.documentElement.scrollWidth, window.innerWidth]")
+        if screenshot is not None:
+            page.screenshot(path=str(screenshot), full_page=True)
+            seen.screenshot = screenshot
+        seen.disclaimer = page.evaluate(BOX_OF_TEXT, [disclaimer_scope, disclaimer_text])
+        if seen.disclaimer is not None:
+            where = page.locator(disclaimer_scope).get_by_text(disclaimer_text[:40]).first
+            seen.disclaimer["visible"] = where.is_visible()
+        seen.affiliate_notice = page.evaluate(BOX_OF_TEXT, ["main", settings["AFFILIATE_NOTICE"]])
+        patterns = settings["AFFILIATE_LINK_PATTERNS"]
+        seen.affiliate_links = [a for a in page.evaluate(LINKS) if is_affiliate(a["href"], patterns)]
+        page.evaluate(axe_source())
+        result = page.evaluate(
+            "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            WCAG_TAGS,
+        )
+        seen.axe_violations = result["violations"]
+        seen.csp_violations += page.evaluate("window.__cspViolations || []")
+    finally:
+        page.close()
+    return seen
+
+
+# --- the rules: each returns lines "label: rule: what is wrong" -----------------------------------
+
+def status_problems(seen: Visit, expected: int = 200) -> list[str]:
+    if seen.status == expected:
+        return []
+    return [f"{seen.label}: http-status: {seen.url} answered {seen.status}, expected {expected}"]
+
+
+def axe_problems(seen: Visit) -> list[str]:
+    lines = []
+    for v in seen.axe_violations:
+        targets = ", ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
+        lines.append(f"{seen.label}: axe {v['id']} ({v['impact']}): {v['help']}; "
+                     f"{len(v['nodes'])} element(s): {targets}")
+    return lines
+
+
+def foreign_request_problems(seen: Visit, origin: str) -> list[str]:
+    return [f"{seen.label}: third-party-request: {url} (nothing may leave {origin})"
+            for url in seen.requests if not is_local(url, origin)]
+
+
+def console_problems(seen: Visit) -> list[str]:
+    return [f"{seen.label}: console-error: {text}" for text in seen.console_errors]
+
+
+def csp_problems(seen: Visit) -> list[str]:
+    return [f"{seen.label}: csp-violation: {text}" for text in dict.fromkeys(seen.csp_violations)]
+
+
+def horizontal_scroll_problems(seen: Visit) -> list[str]:
+    if seen.scroll_width <= seen.inner_width:
+        return []
+    return [f"{seen.label}: horizontal-scroll: the page is {seen.scroll_width}px wide "
+            f"in a {seen.inner_width}px viewport"]
+
+
+def _box_problems(seen: Visit, box: dict | None, rule: str, what: str) -> list[str]:
+    if box is None:
+        return [f"{seen.label}: {rule}: the {what} is not on the page"]
+    problems = []
+    if not box.get("visible", True) or box["hidden"] or box["width"] < 1 or box["height"] < 1:
+        problems.append(f"{seen.label}: {rule}: the {what} is on the page but not visible")
+    elif not box["uncovered"]:
+        problems.append(f"{seen.label}: {rule}: the {what} is covered by another element")
+    if box["x"] < 0 or box["x"] + box["width"] > seen.inner_width + 1:
+        problems.append(f"{seen.label}: {rule}: the {what} runs off the screen sideways "
+                        f"(x {box['x']:.0f} to {box['x'] + box['width']:.0f}, viewport {seen.inner_width}px)")
+    return problems
+
+
+def disclaimer_problems(seen: Visit) -> list[str]:
+    return _box_problems(seen, seen.disclaimer, "disclaimer-visible", "medical disclaimer")
+
+
+def affiliate_notice_problems(seen: Visit) -> list[str]:
+    if not seen.affiliate_links:
+        return []
+    problems = _box_problems(seen, seen.affiliate_notice, "affiliate-notice-visible", "affiliate notice")
+    if seen.affiliate_notice is not None:
+        first = min(seen.affiliate_links, key=lambda a: a["y"])
+        bottom = seen.affiliate_notice["y"] + seen.affiliate_notice["height"]
+        if bottom > first["y"]:
+            problems.append(f"{seen.label}: affiliate-notice-first: the notice ends at y={bottom:.0f}, "
+                            f"below the first affiliate link {first['href']} at y={first['y']:.0f}")
+    return problems

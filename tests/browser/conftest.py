@@ -1,0 +1,138 @@
+"""Browser fixtures: one Chromium per session, the built site served on localhost, one context per view.
+
+A missing browser fails every browser test with one line saying how to get one; nothing is skipped,
+on CI or anywhere else (the README's test command names the requirement).
+"""
+
+from __future__ import annotations
+
+import inspect
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from browser_checks import Visit, block_foreign_requests, visit
+from browser_pages import Page
+from clinic.chromium import LAUNCH_ARGS, NoChromium, find_chromium
+from clinic.serve import make_server
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+def pytest_terminal_summary(terminalreporter):
+    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
+        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
+
+
+@pytest.fixture(scope="session")
+def chromium_executable() -> str | None:
+    try:
+        return find_chromium()
+    except NoChromium as missing:
+        pytest.fail(str(missing), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def playwright_driver():
+    from playwright.sync_api import sync_playwright
+
+    driver = sync_playwright().start()
+    yield driver
+    driver.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver, chromium_executable):
+    # launch() gives every run a fresh temporary profile of its own, so no cache or storage carries over.
+    launched = playwright_driver.chromium.launch(executable_path=chromium_executable, args=LAUNCH_ARGS)
+    yield launched
+    launched.close()
+
+
+def serve_directory(root: Path):
+    """Serve `root` on 127.0.0.1 (a free port) in a thread, with the security headers when serve.py can."""
+    options = {}
+    parameters = inspect.signature(make_server).parameters
+    for name in ("security_headers", "headers", "production"):
+        if name in parameters:
+            options[name] = True
+            break
+    server = make_server(root, "127.0.0.1", 0, **options)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="session")
+def origin(site):
+    server, address = serve_directory(site)
+    yield address
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def serve_tmp():
+    """Serve a directory of deliberately broken pages; stopped after the test."""
+    servers = []
+
+    def serve(root: Path) -> str:
+        server, address = serve_directory(root)
+        servers.append(server)
+        return address
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def new_view(browser, origin: str, width: int, scheme: str, blocked: list[str]):
+    context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
+                                  reduced_motion="reduce", service_workers="block")
+    block_foreign_requests(context, origin, blocked)
+    return context
+
+
+@pytest.fixture(scope="session")
+def views(browser, origin):
+    """One browser context per (width, scheme), made when first needed."""
+    made = {}
+
+    def get(width: int, scheme: str):
+        if (width, scheme) not in made:
+            made[(width, scheme)] = new_view(browser, origin, width, scheme, [])
+        return made[(width, scheme)]
+
+    yield get
+    for context in made.values():
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    SCREENSHOTS.mkdir(parents=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def visits(views, origin, settings, screenshots):
+    """visits(page, width, scheme) -> the Visit, loaded once per session however many rules ask."""
+    done: dict[tuple, Visit] = {}
+
+    def get(page: Page, width: int, scheme: str) -> Visit:
+        key = (page.name, width, scheme)
+        if key not in done:
+            scope, text = (("main", settings["MEDICAL_DISCLAIMER"]) if page.article
+                           else ("footer", settings["MEDICAL_DISCLAIMER_SHORT"]))
+            done[key] = visit(
+                views(width, scheme), origin + page.path, f"{page.name} ({width}px, {scheme})",
+                origin=origin, settings=settings, disclaimer_scope=scope, disclaimer_text=text,
+                expected_status=page.status, screenshot=screenshots / f"{page.name}-{width}-{scheme}.png")
+        return done[key]
+
+    return get
