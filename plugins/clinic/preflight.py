@@ -1,0 +1,135 @@
+"""Checks on the Markdown sources that must run before Pelican reads them.
+
+Pelican reports an undecodable file, an empty file or a bad date as "Could not process" with no reason
+and no line, and a header line without a colon silently ends the header (the fields after it become
+body text). Reading the raw files first gives each of these its own rule id and line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .problems import Problem, relative
+
+# The header grammar of Python-Markdown's meta extension, which Pelican's Markdown reader uses.
+META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+META_MORE_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
+FENCE_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
+DATE_FIELDS = ("date", "modified", "last_reviewed")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
+
+def sources(settings: dict) -> dict[str, list[Path]]:
+    """The Markdown files Pelican will read, by kind ("article" or "page"), in a stable order."""
+    root = Path(settings["PATH"])
+    found: dict[str, list[Path]] = {}
+    for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
+        files = set()
+        for sub in settings.get(key, []):
+            base = root / sub
+            if base.is_file():
+                files.add(base)
+            elif base.is_dir():
+                files |= {p for p in base.rglob("*") if p.is_file() and p.suffix in MARKDOWN_SUFFIXES}
+        found[kind] = sorted(files)
+    return found
+
+
+def header(text: str) -> tuple[dict[str, tuple[int, str]], list[tuple[int, str]]]:
+    """The header fields as {key: (line, value)}, and the lines that break the header grammar."""
+    lines = text.splitlines()
+    fields: dict[str, tuple[int, str]] = {}
+    broken: list[tuple[int, str]] = []
+    start = 1 if lines and lines[0].startswith("---") else 0
+    key = None
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip() or FENCE_RE.match(line):
+            break
+        match = META_RE.match(line)
+        if match:
+            key = match["key"].lower()
+            fields[key] = (number, match["value"].strip())
+        elif key and META_MORE_RE.match(line):
+            continue
+        else:
+            broken.append((number, line))
+    return fields, broken
+
+
+def check_file(path: Path) -> tuple[list[Problem], dict | None]:
+    """Problems in one source file, and its header fields when it could be read."""
+    shown = relative(str(path))
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        return [Problem(shown, line, "file-encoding",
+                        f"byte 0x{raw[error.start]:02x} is not UTF-8 (the file was saved in another encoding)",
+                        "save the file as UTF-8 in your editor (File > Save with encoding > UTF-8)")], None
+    if not text.strip():
+        return [Problem(shown, 1, "file-empty", "the file is empty",
+                        "write the article, with its header, or delete the file")], None
+    fields, broken = header(text)
+    problems = [
+        Problem(shown, number, "metadata-malformed", f"header line {line.strip()!r} is not 'Key: value'",
+                "write each header line as 'Key: value' (a colon after the key), with no blank line inside the header")
+        for number, line in broken
+    ]
+    problems += _check_dates(shown, fields)
+    return problems, fields
+
+
+def _check_dates(shown: str, fields: dict) -> list[Problem]:
+    from pelican.utils import get_date
+
+    problems = []
+    for key in DATE_FIELDS:
+        if key not in fields or not fields[key][1]:
+            continue
+        line, value = fields[key]
+        try:
+            get_date(value)
+        except ValueError:
+            problems.append(Problem(shown, line, "date-unparseable", f"{key.title()}: {value!r} is not a date",
+                                    f"write it as YYYY-MM-DD, e.g. '{key.title()}: 2026-11-01'"))
+    return problems
+
+
+def _slug(fields: dict, path: Path, settings: dict) -> tuple[str, int] | None:
+    from pelican.utils import slugify
+
+    if "slug" in fields and fields["slug"][1]:
+        return fields["slug"][1], fields["slug"][0]
+    source = settings.get("SLUGIFY_SOURCE", "title")
+    if source == "basename":
+        return slugify(path.stem, settings.get("SLUG_REGEX_SUBSTITUTIONS", [])), 1
+    if "title" in fields:
+        return slugify(fields["title"][1], settings.get("SLUG_REGEX_SUBSTITUTIONS", []),
+                       settings.get("SLUGIFY_PRESERVE_CASE", False), settings.get("SLUGIFY_USE_UNICODE", False)), \
+            fields["title"][0]
+    return None
+
+
+def preflight(settings: dict) -> list[Problem]:
+    problems: list[Problem] = []
+    for kind, paths in sources(settings).items():
+        first_with: dict[str, Path] = {}
+        for path in paths:
+            found, fields = check_file(path)
+            problems += found
+            if fields is None or "lang" in fields or "translation" in fields:
+                continue
+            slug = _slug(fields, path, settings)
+            if slug is None:
+                continue
+            value, line = slug
+            if value in first_with:
+                other = relative(str(first_with[value]))
+                problems.append(Problem(relative(str(path)), line, "slug-duplicate",
+                                        f"the {kind} slug '{value}' is already used by {other}",
+                                        "give one of them a different 'Slug:' so neither page overwrites the other"))
+            else:
+                first_with[value] = path
+    return problems
