@@ -200,8 +200,6 @@ FLAGGED_CLAIMS = [
 ]
 
 # --- Rules (compliance): how the editorial rules in plugins/clinic/rules.py read; see docs/rules.md --
-# Dates a writer types that must parse as YYYY-MM-DD (Date and Modified are parsed by Pelican itself).
-RULES_DATE_FIELDS = ["last_reviewed"]
 # The date the review interval is measured to; None means the build machine's date. Tests pin it.
 RULES_TODAY = None
 # A flagged claim preceded, in the same sentence, by one of these words within the window is a negation
