@@ -97,7 +97,9 @@ SITEMAP = {
     "format": "xml",
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
-    "exclude": ["tag/", "author/", "authors/", "tags/", "categories/", "search/", "404.html", "drafts/"],
+    # Every page a reader can reach is public and listed, listings included (they are linked from every
+    # article); only the search page (noindex), the 404 page and drafts are not. Patterns are regexes.
+    "exclude": [r"^search/", r"^404\.html$", r"^drafts/"],
 }
 
 # --- The clinic (examples: the clinic replaces every value before publishing) -------------------
@@ -209,3 +211,7 @@ CLAIM_NEGATIONS = ["no", "not", "never", "nor", "without", "cannot", "can't", "i
 CLAIM_NEGATION_WINDOW = 3
 # Header fields whose name matches this are refused: an article cannot switch a notice off.
 RULES_NOTICE_METADATA = r"affiliate|notice|disclaimer|disclosure"
+
+# --- Discovery: search, feeds, sitemap, structured data (issue 6) ------------------------------
+# Feeds carry whole articles (with the notices the clinic plugin prepends), in RSS as in Atom.
+RSS_FEED_SUMMARY_ONLY = False

@@ -79,7 +79,11 @@ def post_build_steps():
 
     Each step is `step(output: Path, settings: dict) -> list[Problem]`.
     """
-    return []
+    from . import search_index
+
+    return [
+        search_index.build_search_index,
+    ]
 
 
 def build(settings_file, output, *, overrides: dict | None = None, check: bool = True) -> int:
