@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-from bs4 import BeautifulSoup
 from jinja2 import pass_context
 from markupsafe import Markup
 
@@ -28,10 +27,8 @@ def to_json(data: dict) -> Markup:
 
 def text_of(html) -> str:
     """What a reader sees of an HTML fragment (titles and summaries are HTML after typogrify)."""
-    if not html:
-        return ""
-    text = BeautifulSoup(str(html), "html.parser").get_text(" ")
-    return " ".join(text.replace("\xa0", " ").split())
+    # The same text Jinja's striptags gives the page's <title>: tags dropped, entities decoded, spaces folded.
+    return Markup(str(html or "")).striptags()
 
 
 def site_url(settings) -> str:
