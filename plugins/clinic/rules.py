@@ -51,17 +51,13 @@ def _problem(article, line, rule, message, fix) -> Problem:
 
 
 def check_metadata(article, settings, source) -> list[Problem]:
+    # Unparseable dates are preflight.py's date-unparseable: Pelican cannot even read a file with a bad Date.
     problems = []
     for name in settings.get("REQUIRED_METADATA", []):
         value, line = _field(article, source, name)
         if not value:
             problems.append(_problem(article, line, "metadata-missing", f"the '{name.title()}:' field is missing or empty",
                                      f"add a line '{name.title()}: ...' to the header at the top of the file"))
-    for name in settings.get("RULES_DATE_FIELDS", []):
-        value, line = _field(article, source, name)
-        if value and _parse_date(value) is None:
-            problems.append(_problem(article, line, "metadata-date", f"'{name.title()}: {value}' is not a date",
-                                     "write the date as YYYY-MM-DD, for example 2026-11-01"))
     return problems
 
 

@@ -1,0 +1,168 @@
+"""Every editorial rule refuses a small bad site by rule id, file and line; the real content passes each one."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from types import SimpleNamespace
+
+import pytest
+from pelican.contents import Article
+from pelican.readers import Readers
+
+from clinic import content, rules
+from conftest import CONTENT, GOOD_ARTICLE, article_sources
+
+# Fixture builds measure the review interval to a fixed day, so they read the same next year.
+TODAY = 'RULES_TODAY="2026-11-15"'
+FIXTURE = "articles/fixture.md"
+
+
+def with_line(text: str, after: str, line: str) -> str:
+    """GOOD_ARTICLE with `line` inserted after the line starting with `after`."""
+    return re.sub(rf"^({re.escape(after)}.*)$", lambda m: m.group(1) + "\n" + line, text, count=1, flags=re.M)
+
+
+def line_number(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+NO_SOURCES = GOOD_ARTICLE.split("[^raja]:")[0].replace("[^raja]", "").replace("[^treede]", "")
+# (rule id, article text, extra settings, the line the problem must point at)
+BAD = {
+    "metadata-missing": (GOOD_ARTICLE.replace("Reviewer: example-physician\n", ""), [], 1),
+    # preflight.py (safety) owns this id: Pelican cannot read a file whose Date does not parse.
+    "date-unparseable": (GOOD_ARTICLE.replace("Last_reviewed: 2026-11-01", "Last_reviewed: 2026-11-31"), [], 10),
+    "review-overdue": (GOOD_ARTICLE, ['RULES_TODAY="2027-11-02"'], 10),
+    "review-in-future": (GOOD_ARTICLE, ['RULES_TODAY="2026-10-31"'], 10),
+    "person-unknown": (GOOD_ARTICLE.replace("Reviewer: example-physician", "Reviewer: dr-nobody"), [], 9),
+    "category-unknown": (GOOD_ARTICLE.replace("Category: Chronic Pain", "Category: Wellness"), [], 4),
+    "sources-min": (NO_SOURCES, [], NO_SOURCES.rstrip("\n").count("\n") + 1),
+    "claim-flagged": (GOOD_ARTICLE.replace("Clinicians ask", "Ketamine is a miracle for nerve pain.\n\nClinicians ask"), [], 12),
+    "privacy-external": (GOOD_ARTICLE + "\n![A diagram of a nerve](https://images.example.org/nerve.png)\n", [], 17),
+    "affiliate-notice-disabled": (with_line(GOOD_ARTICLE, "Summary:", "Affiliate_notice: no"), [], 8),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(BAD))
+def test_a_fixture_that_breaks_the_rule_is_refused_by_id_file_and_line(fixture_site, rule):
+    text, sets, line = BAD[rule]
+    result = fixture_site({FIXTURE: text}, TODAY, *sets)
+    assert result.returncode == 1, result.stderr
+    expected = re.compile(rf"^(.*/)?content/{re.escape(FIXTURE)}:{line}: {re.escape(rule)}: .+; .+")
+    assert any(expected.match(line) for line in result.lines), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not result.output.exists(), "a refused build must not leave an output directory"
+
+
+def test_the_good_fixture_article_passes_every_rule(fixture_site):
+    result = fixture_site({FIXTURE: GOOD_ARTICLE}, TODAY)
+    assert result.returncode == 0, result.stderr
+
+
+# --- The real content, rule by rule ---------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_articles(settings):
+    """The real articles as the plugin sees them: read by Pelican, then rewritten by the clinic plugin."""
+    readers = Readers(settings)
+    found = []
+    for path in article_sources():
+        article = readers.read_file(base_path=str(CONTENT), path=str(path), content_class=Article, context={})
+        html, facts = content.transform(article._content, settings)
+        article._content, article.sources = html, facts.sources
+        found.append((article, path.read_text(encoding="utf-8")))
+    assert len(found) >= 7, "content/articles should hold the seven articles"
+    return found
+
+
+@pytest.mark.parametrize("rule", sorted(BAD))
+def test_the_real_content_passes_the_rule(real_articles, settings, rule):
+    problems = [p for article, source in real_articles for p in rules.check_article(article, settings, source)]
+    assert [str(p) for p in problems if p.rule == rule] == []
+
+
+def test_the_real_site_builds_with_every_rule_on(site):
+    assert (site / "articles" / "home-comfort-product-guide" / "index.html").is_file()
+
+
+# --- Claims: negation and the reviewed allow marker -----------------------------------------------
+
+def claims(settings, body: str):
+    article = SimpleNamespace(source_path="content/articles/x.md", metadata={})
+    return [(p.line, p.message.split("'")[1]) for p in rules.check_claims(article, settings, body)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "There is no cure for CRPS yet.", "Ketamine is not a cure.", "There is no guarantee of relief.",
+    "Nobody can say; the results are not guaranteed.", "Ketamine does not cure nerve pain.",
+    "No treatment is risk-free.", "There is no known cure.",
+])
+def test_negated_claims_pass(settings, sentence):
+    assert claims(settings, sentence) == []
+
+
+@pytest.mark.parametrize("sentence, phrase", [
+    ("Ketamine is a cure for CRPS.", "cure"), ("Results GUARANTEED.", "GUARANTEED"),
+    ("A real miracle for pain.", "miracle"), ("It is safe and natural.", "safe and natural"),
+    ("There are no side effects.", "no side effects"), ("It's 100% safe.", "100% safe"),
+    ("Not tired. Ketamine cures pain.", "cures"), ("A wonder drug, some say.", "wonder drug"),
+])
+def test_flagged_claims_are_refused_word_for_word(settings, sentence, phrase):
+    assert claims(settings, "Intro.\n" + sentence) == [(2, phrase)]
+
+
+def test_flagged_words_inside_other_words_or_links_pass(settings):
+    text = "A procurement note, a secure room, [a study](https://example.org/cure-study), <https://x.org/miracle>."
+    assert claims(settings, text) == []
+
+
+def test_the_allow_marker_allows_one_occurrence_named_by_a_reviewer(settings):
+    marker = "<!-- allow-claim: cure; reviewer: example-physician -->"
+    assert claims(settings, f"The word cure {marker} is quoted here.") == []
+    assert claims(settings, f"A cure and a cure {marker}.") == [(1, "cure")]
+    assert claims(settings, f"A cure {marker}\nAnother cure.") == [(2, "cure")]
+
+
+def test_the_allow_marker_must_name_a_person_in_people(settings):
+    assert claims(settings, "A cure <!-- allow-claim: cure; reviewer: somebody -->.") == [(1, "cure")]
+
+
+def test_an_allowed_claim_builds_and_its_marker_is_not_published(fixture_site):
+    allowed = GOOD_ARTICLE.replace(
+        "Clinicians ask",
+        'The old label "wonder drug" <!-- allow-claim: wonder drug; reviewer: example-physician --> misleads. Clinicians ask')
+    result = fixture_site({FIXTURE: allowed}, TODAY)
+    assert result.returncode == 0, result.stderr
+    page = (result.output / "articles" / "fixture-article" / "index.html").read_text(encoding="utf-8")
+    assert "wonder drug" in page and "allow-claim" not in page
+    feeds = "".join(p.read_text(encoding="utf-8") for p in (result.output / "feeds").glob("*.xml"))
+    assert "allow-claim" not in feeds
+
+
+# --- Review dates and the other pure rules ----------------------------------------------------------
+
+def review(settings, reviewed: str, today: str):
+    article = SimpleNamespace(source_path="content/articles/x.md", metadata={})
+    return [p.rule for p in rules.check_review(article, {**settings, "RULES_TODAY": today}, f"Last_reviewed: {reviewed}\n")]
+
+
+def test_the_review_interval_is_measured_from_settings(settings):
+    months = settings["REVIEW_INTERVAL_MONTHS"]
+    due = rules.add_months(rules._parse_date("2026-01-31"), months)
+    assert review(settings, "2026-01-31", due.isoformat()) == []
+    assert review(settings, "2026-01-31", (due + datetime.timedelta(days=1)).isoformat()) == ["review-overdue"]
+    assert review(settings, "2026-01-31", "2026-01-30") == ["review-in-future"]
+    assert review({**settings, "REVIEW_INTERVAL_MONTHS": months + 12}, "2026-01-31",
+                  rules.add_months(due, 1).isoformat()) == []
+
+
+def test_today_defaults_to_the_machine_date(settings):
+    assert rules.today({**settings, "RULES_TODAY": None}) == datetime.date.today()
+
+
+def test_any_notice_switch_in_the_header_is_refused(settings):
+    article = SimpleNamespace(source_path="content/articles/x.md", metadata={})
+    for line in ("Affiliate_notice: no", "Hide_disclaimer: yes", "Disclosure: off"):
+        problems = rules.check_notice_metadata(article, settings, f"Title: x\n{line}\n\nBody")
+        assert [(p.rule, p.line) for p in problems] == [("affiliate-notice-disabled", 2)], line
