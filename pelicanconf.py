@@ -215,3 +215,12 @@ RULES_NOTICE_METADATA = r"affiliate|notice|disclaimer|disclosure"
 # --- Discovery: search, feeds, sitemap, structured data (issue 6) ------------------------------
 # Feeds carry whole articles (with the notices the clinic plugin prepends), in RSS as in Atom.
 RSS_FEED_SUMMARY_ONLY = False
+
+# --- Drafts and scheduled posts (writers) -------------------------------------------------------
+# `Status: draft` builds to drafts/ here, for preview; publishconf.py writes no drafts at all.
+# A post dated in the future is treated as a draft until that date (Pelican turns it into one).
+WITH_FUTURE_DATES = False
+DRAFT_PAGE_URL = "drafts/pages/{slug}/"
+DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
+# The marker `invoke new-post` leaves in every field a writer still has to fill in.
+NEWPOST_TODO_MARKER = "TODO"

@@ -17,3 +17,10 @@ CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
 FEED_MAX_ITEMS = None
 
 DELETE_OUTPUT_DIRECTORY = True
+
+# Drafts, and posts dated in the future, are never written in production (writers' workflow).
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_URL = ""
+DRAFT_PAGE_SAVE_AS = ""
+WITH_FUTURE_DATES = False

@@ -97,3 +97,42 @@ def publish(c):
     _build(PROD_SETTINGS)
     check(c)
     deploy(OUTPUT)
+
+
+# --- Writers' workflow (issue 8): logic in clinic/newpost.py and clinic/report.py ----------------
+
+
+@task(positional=["title"], help={
+    "title": "the article's title, in quotes",
+    "category": "one of CATEGORIES in pelicanconf.py",
+    "author": "a PEOPLE key (left as TODO when not given)",
+    "reviewer": "a PEOPLE key (left as TODO when not given)",
+})
+def new_post(c, title, category="", author="", reviewer=""):
+    """Start a new article as a draft in content/articles/ and print its path."""
+    from clinic.build import load_settings
+    from clinic.newpost import NewPostError, create
+
+    settings = load_settings(DEV_SETTINGS)
+    try:
+        path = create(title, category, settings, Path(settings["PATH"]) / "articles",
+                      author=author or None, reviewer=reviewer or None)
+    except NewPostError as error:
+        print(error, file=sys.stderr)
+        raise Exit(code=1)
+    print(os.path.relpath(path))
+
+
+@task(help={"today": "report as of this date, YYYY-MM-DD (default: today)"})
+def report(c, today=""):
+    """List every article with its reviewer, last review and next review due, oldest first."""
+    import datetime
+
+    from clinic.build import load_settings
+    from clinic.report import format_report, read_sources, review_rows
+    from clinic.rules import today as rules_today
+
+    settings = load_settings(DEV_SETTINGS)
+    day = datetime.date.fromisoformat(today) if today else rules_today(settings)
+    rows = review_rows(read_sources(Path(settings["PATH"]) / "articles"), settings, day)
+    print(format_report(rows, settings, day))

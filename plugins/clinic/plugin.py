@@ -10,6 +10,7 @@ from pelican.generators import ArticlesGenerator
 
 from . import content, notices, rules
 from . import sitemap_dates, structured_data
+from . import drafts
 from .rules import add_months
 from .problems import report
 
@@ -75,6 +76,7 @@ def add_template_helpers(generator):
 
 def register():
     signals.content_object_init.connect(rewrite_content)
+    signals.all_generators_finalized.connect(drafts.warn_about_drafts)
     signals.all_generators_finalized.connect(enforce_rules)
     signals.feed_generated.connect(add_notices_to_feed)
     signals.generator_init.connect(add_template_helpers)

@@ -1,0 +1,164 @@
+"""Start a new article: a draft whose every header field is filled in or marked for the writer.
+
+The draft builds as it is (to drafts/ in development, nowhere in production). A writer finishes it by
+replacing each TODO marker with a value and deleting the `Status: draft` line; nothing else.
+Pure functions below; `invoke new-post` is the thin task that calls `create()`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pelican.utils import slugify
+
+from .problems import Problem, relative
+
+HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*):(.*)$")
+
+
+class NewPostError(Exception):
+    """Why the post was not created: one Problem per reason."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def slug_for(title: str, settings: dict) -> str:
+    """The slug Pelican itself would make from the title."""
+    return slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
+
+
+def today_at_clinic(settings: dict, now: datetime.datetime | None = None) -> datetime.date:
+    """Today in the site's time zone: a UTC date can be tomorrow there, and a future date hides the post."""
+    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
+    return (now or datetime.datetime.now(datetime.UTC)).astimezone(zone).date()
+
+
+def header_of(source: str) -> dict[str, str]:
+    """`Key: value` lines before the first blank line, lowercase key -> value."""
+    fields = {}
+    for line in source.splitlines():
+        if not line.strip():
+            break
+        match = HEADER_LINE.match(line)
+        if match:
+            fields[match.group(1).lower()] = match.group(2).strip()
+    return fields
+
+
+def tags_in_use(articles_dir: Path) -> list[str]:
+    """Tags already used by articles, so a new post reuses them and tag pages group related posts."""
+    tags = set()
+    for path in sorted(Path(articles_dir).glob("*.md")):
+        value = header_of(path.read_text(encoding="utf-8")).get("tags", "")
+        tags |= {t.strip().lower() for t in value.split(",") if t.strip() and "TODO" not in t}
+    return sorted(tags)
+
+
+def slugs_in_use(articles_dir: Path) -> dict[str, Path]:
+    """slug -> file, for every article (a file's own name counts as its slug when it sets none)."""
+    used = {}
+    for path in sorted(Path(articles_dir).glob("*.md")):
+        used[path.stem] = path
+        slug = header_of(path.read_text(encoding="utf-8")).get("slug")
+        if slug:
+            used[slug] = path
+    return used
+
+
+def _person(role: str, key: str | None, people: dict, marker: str) -> str:
+    if key:
+        return key
+    return f"{marker} {role}: one of {', '.join(people)}"
+
+
+# Last_reviewed stays empty, not marked: the build rejects a date field it cannot read even in a
+# draft, while an empty one is only reported (and fails the build once the draft line is gone).
+REVIEW_HINT = "the day the reviewer signs off, write that date (YYYY-MM-DD) in Last_reviewed and Modified"
+
+
+def render(title: str, category: str, slug: str, today: datetime.date, settings: dict, *,
+           tags: list[str] = (), author: str | None = None, reviewer: str | None = None) -> str:
+    """The draft's text. Every line the writer must change carries the marker (TODO)."""
+    todo = settings.get("NEWPOST_TODO_MARKER", "TODO")
+    people = settings.get("PEOPLE", {})
+    tag_hint = f" from: {', '.join(tags)}" if tags else ""
+    return f"""\
+Title: {title}
+Date: {today}
+Modified: {today}
+Category: {category}
+Tags: {todo} 2-4 lowercase tags, comma-separated, reusing existing ones{tag_hint}
+Slug: {slug}
+Summary: {todo} one or two plain sentences saying what the reader will learn (no links, no markup).
+Author: {_person("author", author, people, todo)}
+Reviewer: {_person("reviewer", reviewer, people, todo) if reviewer else _person("reviewer", None, people, todo) + "; " + REVIEW_HINT}
+Last_reviewed:
+Status: draft
+
+{todo} first paragraph: who this article is for and what it covers, in a calm voice a patient can follow.
+
+## {todo} first section heading
+
+{todo} body text. Put a footnote marker right after each claim a source supports, like this.[^{todo}-first-source]
+Cite at least two sources, only from the clinic's verified reference list.[^{todo}-second-source]
+
+[^{todo}-first-source]: {todo} copy the first reference exactly as the reference list writes it, then its DOI or URL in angle brackets.
+[^{todo}-second-source]: {todo} copy the second reference the same way, and rename both footnote keys (for example orhurhu2019).
+"""
+
+
+def check(title: str, category: str, slug: str, settings: dict, articles_dir: Path, *,
+          author: str | None = None, reviewer: str | None = None) -> list[Problem]:
+    """Reasons not to create the post, one Problem each (empty when it may be created)."""
+    target = relative(str(Path(articles_dir) / f"{slug}.md"))
+    problems = []
+    categories = settings.get("CATEGORIES", [])
+    if not title.strip() or not slug:
+        problems.append(Problem(target, 0, "new-post-title", f"the title '{title}' gives no slug",
+                                "give a title with letters or numbers in it"))
+    if category not in categories:
+        problems.append(Problem(target, 0, "new-post-category", f"'{category}' is not a category",
+                                f"use one of: {', '.join(categories)}"))
+    people = settings.get("PEOPLE", {})
+    for role, key in (("author", author), ("reviewer", reviewer)):
+        if key and key not in people:
+            problems.append(Problem(target, 0, "new-post-person", f"{role} '{key}' is not in PEOPLE",
+                                    f"use one of: {', '.join(people)}"))
+    existing = slugs_in_use(articles_dir).get(slug) if slug else None
+    if existing is not None:
+        problems.append(Problem(target, 0, "new-post-exists", f"the slug '{slug}' is already used by {relative(str(existing))}",
+                                "choose a different title, or edit that article instead"))
+    return problems
+
+
+def create(title: str, category: str, settings: dict, articles_dir: Path, *, today: datetime.date | None = None,
+           author: str | None = None, reviewer: str | None = None) -> Path:
+    """Write the draft and return its path; otherwise raise NewPostError and write nothing."""
+    articles_dir = Path(articles_dir)
+    slug = slug_for(title, settings)
+    problems = check(title, category, slug, settings, articles_dir, author=author, reviewer=reviewer)
+    if problems:
+        raise NewPostError(problems)
+    text = render(title, category, slug, today or today_at_clinic(settings), settings,
+                  tags=tags_in_use(articles_dir), author=author, reviewer=reviewer)
+    path = articles_dir / f"{slug}.md"
+    articles_dir.mkdir(parents=True, exist_ok=True)
+    with open(path, "x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(text)
+    return path
+
+
+def unfinished(path: str, source: str, marker: str = "TODO") -> list[Problem]:
+    """One Problem per line that still carries the new-post marker: the writer has not filled it in."""
+    problems = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if re.search(rf"\b{re.escape(marker)}\b", line):
+            shown = line if len(line) <= 60 else line[:57] + "..."
+            problems.append(Problem(path, number, "todo-left", f"'{shown}' is still marked {marker}",
+                                    f"replace the {marker} and its hint with the real text (docs/writing.md)"))
+    return problems

@@ -1,0 +1,84 @@
+"""The editorial report: every article with its reviewer, last review and next review due, oldest first.
+
+Reads the Markdown headers directly (no build needed), so it also lists drafts and articles the build
+would reject. Pure functions below; `invoke report` prints `format_report(review_rows(...))`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+
+from .newpost import header_of
+from .problems import relative
+from .rules import add_months
+
+OVERDUE, DUE_SOON, NOT_REVIEWED = "OVERDUE", "due soon", "NOT REVIEWED"
+
+
+@dataclass(frozen=True)
+class Row:
+    path: str
+    title: str
+    reviewer: str
+    last_reviewed: datetime.date | None
+    next_due: datetime.date | None
+    flag: str
+    draft: bool
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def flag_for(next_due: datetime.date | None, today: datetime.date, soon_days: int) -> str:
+    if next_due is None:
+        return NOT_REVIEWED
+    if next_due < today:
+        return OVERDUE
+    if next_due <= today + datetime.timedelta(days=soon_days):
+        return DUE_SOON
+    return ""
+
+
+def review_rows(sources: dict[str, str], settings: dict, today: datetime.date) -> list[Row]:
+    """One row per article source (path -> Markdown text), never-reviewed first, then oldest review first."""
+    months = settings.get("REVIEW_INTERVAL_MONTHS", 12)
+    soon = settings.get("REVIEW_DUE_SOON_DAYS", 30)
+    rows = []
+    for path, text in sources.items():
+        header = header_of(text)
+        reviewed = _date(header.get("last_reviewed", ""))
+        due = add_months(reviewed, months) if reviewed else None
+        rows.append(Row(path, header.get("title", ""), header.get("reviewer", ""), reviewed, due,
+                        flag_for(due, today, soon), header.get("status", "").lower() == "draft"))
+    return sorted(rows, key=lambda r: (r.last_reviewed is not None, r.last_reviewed or datetime.date.min, r.path))
+
+
+def read_sources(articles_dir: Path) -> dict[str, str]:
+    return {relative(str(p)): p.read_text(encoding="utf-8") for p in sorted(Path(articles_dir).glob("*.md"))}
+
+
+def format_report(rows: list[Row], settings: dict, today: datetime.date) -> str:
+    people = settings.get("PEOPLE", {})
+    soon = settings.get("REVIEW_DUE_SOON_DAYS", 30)
+    lines = [f"Editorial review report for {today} (review every {settings.get('REVIEW_INTERVAL_MONTHS', 12)} "
+             f"months; 'due soon' = within {soon} days)", ""]
+    header = ("flag", "next due", "last reviewed", "reviewer", "article")
+    table = [header]
+    for row in rows:
+        person = people.get(row.reviewer, {}).get("name")
+        reviewer = f"{person} ({row.reviewer})" if person else (row.reviewer or "-")
+        table.append((row.flag + (" (draft)" if row.draft else ""), str(row.next_due or "-"),
+                      str(row.last_reviewed or "-"), reviewer, f"{row.path}  {row.title}"))
+    widths = [max(len(r[i]) for r in table) for i in range(len(header) - 1)]
+    for r in table:
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(r, widths)) + "  " + r[-1])
+    counts = {flag: sum(row.flag == flag for row in rows) for flag in (OVERDUE, DUE_SOON, NOT_REVIEWED)}
+    lines += ["", f"{len(rows)} article(s): {counts[OVERDUE]} overdue, {counts[DUE_SOON]} due soon, "
+                  f"{counts[NOT_REVIEWED]} not reviewed"]
+    return "\n".join(lines)
