@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
-from . import affiliate, rules
+from . import affiliate, images, rules
 
 INTERNAL_PREFIXES = ("{", "#", "/", "mailto:", "tel:")
 
@@ -43,6 +43,7 @@ def transform(html: str, settings: dict) -> tuple[str, Facts]:
     facts = Facts()
     _rewrite_links(soup, settings, facts)
     _make_figures(soup, facts)
+    images.prepare(soup, settings)
     _make_faq(soup, facts)
     _collect_toc(soup, facts)
     _collect_sources(soup, facts)
