@@ -98,8 +98,9 @@ SITEMAP = {
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
     # Every page a reader can reach is public and listed, listings included (they are linked from every
-    # article); only the search page (noindex), the 404 page and drafts are not. Patterns are regexes.
-    "exclude": [r"^search/", r"^404\.html$", r"^drafts/"],
+    # article); only the search page (noindex), the 404 page, drafts and robots.txt (a template page, not
+    # HTML) are not. Patterns are regexes.
+    "exclude": [r"^search/", r"^404\.html$", r"^drafts/", r"^robots\.txt$"],
 }
 
 # --- The clinic (examples: the clinic replaces every value before publishing) -------------------
