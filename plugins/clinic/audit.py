@@ -153,11 +153,12 @@ def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary
                                         "an article in an off-label category or tag does not show the off-label notice",
                                         "render partials/offlabel_notice.html inside <main> when article.offlabel"))
     else:
-        footer = soup.find("footer")
-        shown = footer is not None and (_contains(footer, normalise(settings["MEDICAL_DISCLAIMER_SHORT"]))
-                                        or _contains(footer, normalise(settings["MEDICAL_DISCLAIMER"])))
+        # The site footer, not an article's own <footer> inside <main>.
+        footers = [f for f in soup.find_all("footer") if f.find_parent("main") is None]
+        shown = any(_contains(f, normalise(settings["MEDICAL_DISCLAIMER_SHORT"]))
+                    or _contains(f, normalise(settings["MEDICAL_DISCLAIMER"])) for f in footers)
         if not shown:
-            problems.append(Problem(rel, _line(footer), "disclaimer-missing",
+            problems.append(Problem(rel, _line(footers[0] if footers else None), "disclaimer-missing",
                                     "the page footer does not show the medical disclaimer from settings",
                                     "render the short disclaimer in partials/footer.html"))
     summary.disclaimers_shown += bool(shown)
