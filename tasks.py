@@ -79,6 +79,12 @@ def check(c, output=str(OUTPUT), settings=str(PROD_SETTINGS)):
 @task
 def test(c):
     """Run the whole test suite (builds, rules, output and browser tests)."""
+    from clinic.chromium import NoChromium, find_chromium
+
+    try:  # the browser tests are part of the suite: say how to get a browser before anything runs
+        find_chromium()
+    except NoChromium as missing:
+        raise Exit(str(missing), code=1)
     c.run(f"{sys.executable} -m pytest", pty=False)
 
 

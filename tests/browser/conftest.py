@@ -6,15 +6,14 @@ on CI or anywhere else (the README's test command names the requirement).
 
 from __future__ import annotations
 
-import inspect
 import shutil
 import threading
 from pathlib import Path
 
 import pytest
 
-from browser_checks import Visit, block_foreign_requests, visit
-from browser_pages import Page
+from .checks import Visit, block_foreign_requests, visit
+from .pages import Page
 from clinic.chromium import LAUNCH_ARGS, NoChromium, find_chromium
 from clinic.serve import make_server
 
@@ -23,8 +22,11 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
 def pytest_terminal_summary(terminalreporter):
-    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.iterdir()):
-        terminalreporter.write_line(f"browser screenshots: {SCREENSHOTS}")
+    if _screenshots_taken:
+        terminalreporter.write_line(f"browser screenshots of every page type: {SCREENSHOTS}")
+
+
+_screenshots_taken: list[Path] = []
 
 
 @pytest.fixture(scope="session")
@@ -52,35 +54,30 @@ def browser(playwright_driver, chromium_executable):
     launched.close()
 
 
-def serve_directory(root: Path):
-    """Serve `root` on 127.0.0.1 (a free port) in a thread, with the security headers when serve.py can."""
-    options = {}
-    parameters = inspect.signature(make_server).parameters
-    for name in ("security_headers", "headers", "production"):
-        if name in parameters:
-            options[name] = True
-            break
-    server = make_server(root, "127.0.0.1", 0, **options)
+def serve_directory(root: Path, headers: dict[str, str] | None = None):
+    """Serve `root` on 127.0.0.1 (a free port) in a thread, sending `headers` (the CSP) on every reply."""
+    server = make_server(root, "127.0.0.1", 0, headers=headers)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 @pytest.fixture(scope="session")
-def origin(site):
-    server, address = serve_directory(site)
+def origin(site, settings):
+    """The production build, served as the hosts serve it: under the site's security headers."""
+    server, address = serve_directory(site, settings["SECURITY_HEADERS"])
     yield address
     server.shutdown()
     server.server_close()
 
 
 @pytest.fixture
-def serve_tmp():
+def serve_tmp(settings):
     """Serve a directory of deliberately broken pages; stopped after the test."""
     servers = []
 
-    def serve(root: Path) -> str:
-        server, address = serve_directory(root)
+    def serve(root: Path, headers: dict[str, str] | None = None) -> str:
+        server, address = serve_directory(root, headers)
         servers.append(server)
         return address
 
@@ -116,6 +113,7 @@ def views(browser, origin):
 def screenshots() -> Path:
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
+    _screenshots_taken.append(SCREENSHOTS)
     return SCREENSHOTS
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from browser_checks import (
+from .checks import (
     affiliate_notice_problems,
     axe_problems,
     console_problems,
@@ -14,7 +14,7 @@ from browser_checks import (
     horizontal_scroll_problems,
     status_problems,
 )
-from browser_pages import PAGES, VIEWS
+from .pages import PAGES, VIEWS
 
 pytestmark = pytest.mark.browser
 

@@ -219,3 +219,109 @@ def affiliate_notice_problems(seen: Visit) -> list[str]:
             problems.append(f"{seen.label}: affiliate-notice-first: the notice ends at y={bottom:.0f}, "
                             f"below the first affiliate link {first['href']} at y={first['y']:.0f}")
     return problems
+
+
+# --- keyboard -------------------------------------------------------------------------------------
+
+# Number every element a reader can Tab to and can see; describe each for messages.
+MARK_FOCUSABLE = """
+() => {
+  const selector = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, summary, iframe,'
+    + ' [contenteditable=""], [contenteditable="true"], [tabindex]';
+  const found = [...document.querySelectorAll(selector)].filter((el) =>
+    !el.disabled && el.tabIndex >= 0 && el.checkVisibility({visibilityProperty: true, opacityProperty: true}));
+  return found.map((el, i) => {
+    el.dataset.kbd = i;
+    const text = (el.getAttribute('aria-label') || el.textContent || el.getAttribute('href') || '').trim();
+    return `<${el.tagName.toLowerCase()}> "${text.replace(/\\s+/g, ' ').slice(0, 40)}"`;
+  });
+}
+"""
+
+FOCUS_STYLE = """
+(el) => {
+  const s = getComputedStyle(el);
+  return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor, s.color,
+          s.borderTopColor, s.borderBottomColor, s.borderBottomWidth, s.textDecorationLine].join('|');
+}
+"""
+
+ACTIVE = """
+() => {
+  const focusStyle = """ + FOCUS_STYLE.strip() + """;
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const r = el.getBoundingClientRect();
+  const s = getComputedStyle(el);
+  return {index: el.dataset.kbd ?? null, style: focusStyle(el), tag: el.tagName.toLowerCase(), id: el.id,
+          href: el.getAttribute('href'), inMain: !!el.closest('main'),
+          outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 1
+                   && !/rgba\\(.*, 0\\)$/.test(s.outlineColor),
+          onScreen: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0
+                    && r.top < innerHeight && r.left < innerWidth};
+}
+"""
+
+RESTING_STYLES = """
+() => {
+  const focusStyle = """ + FOCUS_STYLE.strip() + """;
+  return [...document.querySelectorAll('[data-kbd]')].map(focusStyle);
+}
+"""
+
+# Record what every focus lands on, as it happens, so a walk costs one key press per element.
+RECORD_FOCUS = """
+() => {
+  const describe = """ + ACTIVE.strip() + """;
+  window.__focusWalk = [];
+  document.addEventListener('focusin', () => window.__focusWalk.push(describe()));
+}
+"""
+
+
+def skip_link_problems(context, url: str, label: str) -> list[str]:
+    """From the top of the page, the first Tab lands on a visible skip link that moves focus to <main>."""
+    page = context.new_page()
+    try:
+        page.goto(url)
+        page.keyboard.press("Tab")
+        first = page.evaluate(ACTIVE)
+        main_id = page.evaluate("document.querySelector('main')?.id ?? null")
+        if first is None or first["tag"] != "a" or not main_id or first["href"] != f"#{main_id}":
+            return [f"{label}: skip-link-first: the first Tab focused {first}, not a link to #{main_id}"]
+        problems = []
+        if not first["onScreen"]:
+            problems.append(f"{label}: skip-link-visible: the focused skip link is not on screen")
+        page.keyboard.press("Enter")
+        after = page.evaluate(ACTIVE)
+        if after is None or not (after["id"] == main_id or after["inMain"]):
+            problems.append(f"{label}: skip-link-target: after the skip link, focus is on {after}, not in <main>")
+        return problems
+    finally:
+        page.close()
+
+
+def tab_walk_problems(context, url: str, label: str) -> list[str]:
+    """Tab through the whole page: every visible interactive element is reached and shows focus."""
+    page = context.new_page()
+    try:
+        page.goto(url)
+        names = page.evaluate(MARK_FOCUSABLE)
+        page.evaluate(RECORD_FOCUS)
+        for _ in range(len(names) + 3):
+            page.keyboard.press("Tab")
+        walked = page.evaluate("window.__focusWalk")
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        resting = page.evaluate(RESTING_STYLES)
+        reached = {int(step["index"]): step for step in walked if step["index"] is not None}
+        problems = []
+        missed = [names[i] for i in range(len(names)) if i not in reached]
+        if missed:
+            problems.append(f"{label}: keyboard-reachable: {len(missed)} element(s) never focused by Tab: "
+                            + ", ".join(missed[:8]))
+        for index, step in sorted(reached.items()):
+            if not step["outline"] and step["style"] == resting[index]:
+                problems.append(f"{label}: focus-visible: {names[index]} looks the same focused and not")
+        return problems
+    finally:
+        page.close()
