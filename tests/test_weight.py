@@ -67,3 +67,82 @@ def test_an_article_over_the_request_budget_is_reported(tmp_path):
         (site / "js" / f"{n}.js").write_text("// small\n")
     problems = weight.budget_problems(site)
     assert problems == ["articles/heavy/index.html: 5 requests, budget is under 5"]
+
+
+# --- Delivery: hashed asset URLs, minified and pre-compressed production output ------------------------
+
+import brotli  # noqa: E402
+import gzip as gzip_module  # noqa: E402
+import hashlib  # noqa: E402
+import re  # noqa: E402
+
+from clinic import assets  # noqa: E402
+
+THEME_URL = re.compile(r"""\b(?:href|src)=["']?(/theme/[^"'\s>]+)""")
+
+
+def test_production_pages_link_theme_files_by_their_content_hash(site):
+    linked = {url for page in site.rglob("*.html") for url in THEME_URL.findall(page.read_text(encoding="utf-8"))}
+    assert any(url.startswith("/theme/css/site.css?v=") for url in linked)
+    for url in linked:
+        path, _, version = url.partition("?v=")
+        source = ROOT / "theme" / "static" / path.removeprefix("/theme/")
+        assert version == hashlib.sha256(source.read_bytes()).hexdigest()[:10], url
+
+
+def test_a_template_linking_a_theme_file_without_its_hash_is_rejected(fixture_site, theme_copy):
+    from conftest import GOOD_ARTICLE
+
+    base = theme_copy / "templates" / "base.html"
+    base.write_text(base.read_text(encoding="utf-8").replace("{{ asset('css/site.css') }}", "/theme/css/site.css"),
+                    encoding="utf-8")
+    result = fixture_site({"articles/fixture-article.md": GOOD_ARTICLE}, theme=theme_copy)
+    assert result.returncode != 0
+    assert any(line.startswith("index.html:") and ": asset-unversioned: /theme/css/site.css" in line
+               for line in result.lines), result.stderr
+
+
+def test_production_html_and_css_are_minified(site):
+    css = (site / "theme" / "css" / "site.css").read_text(encoding="utf-8")
+    assert len(css) < len((ROOT / "theme" / "static" / "css" / "site.css").read_text(encoding="utf-8"))
+    assert "/*" not in css and "\n" not in css.strip()
+    for page in ["index.html", *article_pages(site)]:
+        html = (site / page).read_text(encoding="utf-8")
+        assert assets.minify_html(html) == html, f"{page} is not minified"
+        assert html.startswith("<!doctype html><html lang=")
+
+
+def test_every_text_file_has_gzip_and_brotli_copies_of_its_final_bytes(site):
+    checked = 0
+    for path in site.rglob("*"):
+        if path.suffix not in (".html", ".css", ".xml", ".js") or path.stat().st_size < 1024:
+            continue
+        data = path.read_bytes()
+        assert gzip_module.decompress(path.with_name(path.name + ".gz").read_bytes()) == data, path
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == data, path
+        checked += 1
+    assert checked > 10
+
+
+def test_two_production_builds_are_byte_identical(site, tmp_path):
+    from conftest import PROD_SETTINGS, run_build
+
+    again = run_build(PROD_SETTINGS, tmp_path / "output", f"CACHE_PATH={tmp_path / 'cache'}")
+    assert again.returncode == 0, again.stderr
+
+    def files(root: Path) -> dict[str, bytes]:
+        # Pagefind names its index files by a hash of its own that differs between runs; it is not ours.
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*")
+                if p.is_file() and not p.relative_to(root).as_posix().startswith("pagefind/")}
+
+    first, second = files(site), files(again.output)
+    assert first.keys() == second.keys()
+    assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_development_output_is_neither_minified_nor_compressed(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<!doctype html>\n<html lang=\"en\">\n  <body>\n    <p>text</p>\n  </body>\n</html>\n")
+    before = page.read_text()
+    assert assets.minify_output(tmp_path, {}) == [] and assets.precompress_output(tmp_path, {}) == []
+    assert page.read_text() == before and sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
