@@ -24,3 +24,13 @@ DRAFT_SAVE_AS = ""
 DRAFT_PAGE_URL = ""
 DRAFT_PAGE_SAVE_AS = ""
 WITH_FUTURE_DATES = False
+
+# --- Delivery (perf, issue 9): minified HTML and CSS, with .gz and .br copies beside each text file ------
+# Post-build steps in clinic.assets; pelican-precompress does the compressing (gzip without timestamps).
+MINIFY_OUTPUT = True
+PRECOMPRESS_OUTPUT = True
+PRECOMPRESS_GZIP = True
+PRECOMPRESS_BROTLI = True
+PRECOMPRESS_ZOPFLI = False
+PRECOMPRESS_ZSTANDARD = False
+PRECOMPRESS_TEXT_EXTENSIONS = {".atom", ".css", ".html", ".js", ".json", ".rss", ".svg", ".txt", ".xml"}

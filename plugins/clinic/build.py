@@ -79,10 +79,13 @@ def post_build_steps():
 
     Each step is `step(output: Path, settings: dict) -> list[Problem]`.
     """
-    from . import search_index
+    from . import assets, search_index
 
     return [
         search_index.build_search_index,
+        assets.check_asset_urls,
+        assets.minify_output,
+        assets.precompress_output,
     ]
 
 

@@ -10,7 +10,7 @@ from pelican.generators import ArticlesGenerator
 
 from . import content, notices, rules
 from . import sitemap_dates, structured_data
-from . import drafts
+from . import assets, drafts
 from .rules import add_months
 from .problems import report
 
@@ -80,4 +80,5 @@ def register():
     signals.all_generators_finalized.connect(enforce_rules)
     signals.feed_generated.connect(add_notices_to_feed)
     signals.generator_init.connect(add_template_helpers)
+    signals.generator_init.connect(assets.add_asset_global)
     signals.all_generators_finalized.connect(sitemap_dates.date_listings_by_content)
