@@ -21,6 +21,10 @@ def rewrite_content(instance):
     html, facts = content.transform(instance._content, instance.settings)
     instance._content = html
     instance.affiliate_links = facts.affiliate_links
+    if getattr(instance, "_summary", None):
+        # A written Summary reaches feeds as HTML: its links get the same rel, and count for the notice.
+        instance._summary, summary_facts = content.transform(instance._summary, instance.settings)
+        instance.affiliate_links = summary_facts.affiliate_links + instance.affiliate_links
     instance.faq = facts.faq
     instance.toc_entries = facts.toc
     instance.sources = facts.sources
