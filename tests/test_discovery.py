@@ -349,7 +349,8 @@ def test_the_search_page_loads_only_our_own_script_and_falls_back_to_the_archive
     assert [s.get("src", "").split("?")[0] for s in scripts] == ["/theme/js/search.js"]
     assert not any(s.string for s in scripts)
     assert (site / "theme" / "js" / "search.js").is_file()
-    assert soup.select_one("[data-search-fallback] a[href='/archives/']") is not None
+    assert soup.select_one("[data-search-nojs]") is not None
+    assert soup.select_one("[data-search-browse] a[href='/archives/']") is not None
     assert not soup.find_all(style=True), "inline styles are refused by the Content-Security-Policy"
 
 

@@ -1,5 +1,5 @@
 // Site search on /search/: Pagefind's index, queried in the reader's browser; nothing leaves the device.
-// The page works without this file (it links to the archives); this file replaces that fallback.
+// Without this file the page says search needs JavaScript and links to the archives and topics.
 // No inline script or style anywhere: the Content-Security-Policy forbids them.
 
 const form = document.querySelector("[data-search-form]");
@@ -7,7 +7,8 @@ const input = document.querySelector("[data-search-input]");
 const filterBox = document.querySelector("[data-search-filters]");
 const status = document.querySelector("[data-search-status]");
 const list = document.querySelector("[data-search-results]");
-const fallback = document.querySelector("[data-search-fallback]");
+const noScript = document.querySelector("[data-search-nojs]");
+const browse = document.querySelector("[data-search-browse]");
 const MAX_RESULTS = 20;
 
 let latest = 0;
@@ -68,6 +69,7 @@ async function run(pagefind) {
   if (!query) {
     list.replaceChildren();
     status.textContent = "";
+    browse.hidden = false;
     return;
   }
   const options = categories.length ? { filters: { category: { any: categories } } } : {};
@@ -77,8 +79,8 @@ async function run(pagefind) {
   list.replaceChildren(...shown.map(resultItem));
   const count = search.results.length;
   const noun = count === 1 ? "result" : "results";
-  status.textContent = count ? `${count} ${noun} for “${query}”.` : `No results for “${query}”. Try another word, or browse all articles.`;
-  fallback.hidden = count > 0;
+  status.textContent = count ? `${count} ${noun} for “${query}”.` : `No results for “${query}”. Try another word.`;
+  browse.hidden = count > 0;
 }
 
 function addFilters(counts, chosen) {
@@ -99,7 +101,7 @@ function addFilters(counts, chosen) {
 async function start() {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  fallback.hidden = true;
+  noScript.hidden = true;
   const pagefind = await import("/pagefind/pagefind.js");
   await pagefind.options({ excerptLength: 24 });
   await pagefind.init();
@@ -115,6 +117,6 @@ async function start() {
 }
 
 start().catch(() => {
-  fallback.hidden = false;
-  status.textContent = "Search could not load. You can browse all articles instead.";
+  browse.hidden = false;
+  status.textContent = "Search could not load.";
 });
