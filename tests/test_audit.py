@@ -142,6 +142,17 @@ def test_an_affiliate_link_stripped_of_its_rel_is_caught(site_copy):
     assert _problem_lines(done, "articles/home-comfort-product-guide/index.html", "affiliate-rel"), done.stderr
 
 
+def test_a_feed_affiliate_link_stripped_of_its_rel_is_caught(site_copy):
+    feed = site_copy / "feeds" / "all.atom.xml"
+    xml = feed.read_text(encoding="utf-8")
+    stripped = re.sub(r'\srel="[^"]*sponsored[^"]*"', "", xml, count=1)
+    assert stripped != xml
+    feed.write_text(stripped, encoding="utf-8")
+    done = check(site_copy)
+    assert done.returncode == 1
+    assert _problem_lines(done, "feeds/all.atom.xml", "affiliate-rel"), done.stderr
+
+
 # --- Visibility: a notice a reader cannot see does not count ---------------------------------------------
 
 @pytest.mark.parametrize("wrapper", ['<div hidden>{}</div>', '<div class="visually-hidden">{}</div>',

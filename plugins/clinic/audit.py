@@ -174,11 +174,7 @@ def _audit_affiliate(rel: str, soup, settings, summary: Summary) -> None:
         return
     summary.affiliate_links += len(links)
     for link in links:
-        missing = [value for value in required if value not in affiliate.merge_rel(link.get("rel"), [])]
-        if missing:
-            summary.problems.append(Problem(rel, _line(link), "affiliate-rel",
-                                            f"affiliate link {link.get('href')} lacks rel {' '.join(missing)}",
-                                            "let the clinic plugin render it, or add rel=\"" + " ".join(required) + "\""))
+        _check_rel(rel, _line(link), link, required, summary)
         for img in link.find_all(["img", "iframe", "picture", "svg"]):
             summary.problems.append(Problem(rel, _line(link), "affiliate-plain-text",
                                             f"affiliate link {link.get('href')} wraps an {img.name}",
@@ -192,6 +188,14 @@ def _audit_affiliate(rel: str, soup, settings, summary: Summary) -> None:
         summary.problems.append(Problem(rel, _line(links[0]), "affiliate-notice",
                                         "the affiliate notice from settings is not shown, visibly, before the first affiliate link",
                                         "render partials/affiliate_notice.html above the content of any page with affiliate links"))
+
+
+def _check_rel(rel: str, line: int, link, required, summary: Summary) -> None:
+    missing = [value for value in required if value not in affiliate.merge_rel(link.get("rel"), [])]
+    if missing:
+        summary.problems.append(Problem(rel, line, "affiliate-rel", f"affiliate link {link.get('href')} lacks rel {' '.join(missing)}",
+                                        "write it in Markdown and let the clinic plugin render it, or add rel=\""
+                                        + " ".join(required) + "\""))
 
 
 def _audit_privacy(rel: str, soup, html: str, settings, summary: Summary) -> None:
@@ -248,6 +252,8 @@ def audit_feed(rel: str, xml: str, settings, summary: Summary) -> None:
             if not links:
                 continue
             summary.affiliate_links += len(links)
+            for link in links:
+                _check_rel(rel, line, link, settings["AFFILIATE_REL"], summary)
             if notice_precedes(soup, links[0], notice):
                 summary.notices_shown += 1
             else:
