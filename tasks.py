@@ -56,7 +56,9 @@ def livereload(c, port=PORT):
     from clinic.build import build as run_build
 
     def rebuild():
-        run_build(DEV_SETTINGS, OUTPUT, overrides={"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True})
+        # Rules still run; the output audit is left to build, preview and publish, so a save shows sooner.
+        if run_build(DEV_SETTINGS, OUTPUT, overrides={"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}, check=False):
+            print("The preview was not updated: fix the problems above, then save again.", file=sys.stderr)
 
     rebuild()
     server = Server()
