@@ -103,6 +103,35 @@ def test_the_unbroken_theme_passes_the_audit_with_each_fixture(fixture_site):
         assert result.returncode == 0, result.stderr
 
 
+def test_an_affiliate_link_wrapping_a_store_image_is_refused(fixture_site):
+    article = GOOD_ARTICLE.replace("Clinicians ask", '<a href="https://www.amazon.com/dp/B0IMAGE">'
+                                   '<img src="{static}/images/pad.svg" alt="A heat pad"></a> Clinicians ask')
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"></svg>'
+    result = fixture_site({"articles/fixture.md": article, "images/pad.svg": svg}, TODAY)
+    assert result.returncode == 1
+    assert any(re.match(rf"^{re.escape(ARTICLE_PAGE)}:\d+: affiliate-plain-text: ", line) for line in result.lines), result.stderr
+
+
+def test_the_notices_in_settings_say_what_the_rules_require(settings):
+    assert "As an Amazon Associate I earn from qualifying purchases." in settings["AFFILIATE_NOTICE"]
+    disclaimer = settings["MEDICAL_DISCLAIMER"].lower()
+    assert "education" in disclaimer and "not medical advice" in disclaimer and "clinician" in disclaimer
+    assert "911" in settings["EMERGENCY_NOTICE"] and "988 Suicide & Crisis Lifeline" in settings["EMERGENCY_NOTICE"]
+    assert "anesthetic" in settings["OFFLABEL_NOTICE"] and "off-label" in settings["OFFLABEL_NOTICE"]
+
+
+def test_every_real_article_shows_the_emergency_notice_in_its_body_area(site, settings):
+    from bs4 import BeautifulSoup
+
+    from clinic.audit import normalise
+
+    pages = sorted((site / "articles").glob("*/index.html"))
+    assert len(pages) >= 7
+    for page in pages:
+        main = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").find("main")
+        assert normalise(settings["EMERGENCY_NOTICE"]) in normalise(main.get_text(" ")), page
+
+
 # --- Tampered output: what a reader gets is checked, not what the plugin meant --------------------------
 
 @pytest.fixture

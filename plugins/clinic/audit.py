@@ -239,6 +239,8 @@ def audit_feed(rel: str, xml: str, settings, summary: Summary) -> None:
         line = _entry_line(xml, index)
         title = entry.findtext(f"{ATOM}title") or entry.findtext("title") or f"entry {index}"
         bodies = [e.text or "" for e in entry if e.tag in (f"{ATOM}content", f"{ATOM}summary", "description")]
+        if not any(body.strip() for body in bodies):
+            bodies = [""]  # an entry with no text at all carries no disclaimer either
         for body in bodies:
             soup = BeautifulSoup(body, "html.parser")
             text = normalise(soup.get_text(" "))

@@ -12,6 +12,7 @@ One parse per article does every rewrite:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
@@ -33,7 +34,7 @@ def is_outbound(href: str, site_url: str = "") -> bool:
     href = (href or "").strip()
     if not href or href.startswith(INTERNAL_PREFIXES):
         return False
-    if site_url and href.startswith(site_url):
+    if site_url and urlsplit(href).netloc.lower() == urlsplit(site_url).netloc.lower():
         return False
     return "://" in href or href.startswith("//")
 
