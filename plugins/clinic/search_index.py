@@ -22,8 +22,8 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "page
 
 
 def pagefind_command(output: Path) -> list[str]:
-    # The package's own entry point finds its bundled binary; the CLI writes files in a stable order and
-    # names them by content hash, so the same site gives the same index.
+    # The package's own entry point finds its bundled binary. Pagefind's filter index comes out in a
+    # different order on each run; clinic.stable_index, the next step, sorts it.
     return [sys.executable, "-m", "pagefind", "--site", str(output), "--output-subdir", INDEX_DIR]
 
 
