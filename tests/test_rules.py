@@ -10,7 +10,7 @@ import pytest
 from pelican.contents import Article
 from pelican.readers import Readers
 
-from clinic import content, rules
+from clinic import content, preflight, rules
 from conftest import CONTENT, GOOD_ARTICLE, article_sources
 
 # Fixture builds measure the review interval to a fixed day, so they read the same next year.
@@ -78,7 +78,10 @@ def real_articles(settings):
 
 @pytest.mark.parametrize("rule", sorted(BAD))
 def test_the_real_content_passes_the_rule(real_articles, settings, rule):
-    problems = [p for article, source in real_articles for p in rules.check_article(article, settings, source)]
+    if rule == "date-unparseable":
+        problems = preflight.preflight(settings)
+    else:
+        problems = [p for article, source in real_articles for p in rules.check_article(article, settings, source)]
     assert [str(p) for p in problems if p.rule == rule] == []
 
 

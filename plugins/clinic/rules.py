@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
+from . import preflight
 from .problems import Problem, line_of, relative
 
 # Markup that makes a browser fetch something: (tag, attribute).
@@ -26,15 +27,8 @@ ALLOW_MARKER = re.compile(r"<!--\s*allow-claim:\s*(?P<phrase>[^;>]+?)\s*;\s*revi
 
 
 def header_fields(source: str) -> dict[str, tuple[str, int]]:
-    """The Markdown header (`Key: value` lines before the first blank line): lowercase key -> (value, line)."""
-    fields = {}
-    for number, line in enumerate(source.splitlines(), start=1):
-        if not line.strip():
-            break
-        match = re.match(r"^([A-Za-z][\w-]*):(.*)$", line)
-        if match:
-            fields[match.group(1).lower()] = (match.group(2).strip(), number)
-    return fields
+    """The header as preflight reads it (Python-Markdown's meta grammar): lowercase key -> (value, line)."""
+    return {key: (value, line) for key, (line, value) in preflight.header(source)[0].items()}
 
 
 def _field(article, source, name) -> tuple[str, int]:
