@@ -86,6 +86,15 @@ BROKEN_THEMES = {
 }
 
 
+def test_a_stylesheet_that_loads_a_font_from_another_origin_is_caught(fixture_site, theme_copy):
+    sheet = theme_copy / "static" / "css" / "site.css"
+    sheet.write_text('@import url("https://fonts.googleapis.com/css2?family=Lato");\n' + sheet.read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    result = fixture_site({"articles/fixture.md": GOOD_ARTICLE}, TODAY, theme=theme_copy)
+    assert result.returncode == 1
+    assert any(re.match(r"^theme/css/[^:]*\.css:1: privacy-external: ", line) for line in result.lines), result.stderr
+
+
 @pytest.mark.parametrize("case", sorted(BROKEN_THEMES))
 def test_a_theme_that_breaks_a_notice_is_caught_by_rule_id_and_file(fixture_site, theme_copy, case):
     template, mutate, article, page, rule = BROKEN_THEMES[case]

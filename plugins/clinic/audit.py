@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 
 from . import affiliate
 from .problems import Problem, line_of
-from .rules import external_loads
+from .rules import CSS_URL, external_loads
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HIDING_ANCESTORS = ("details", "footer", "template", "noscript")
@@ -72,6 +72,8 @@ def audit(output: Path, settings) -> Summary:
         summary.pages += 1
         summary.articles += is_article
         audit_page(rel, page.read_text(encoding="utf-8"), settings, is_article, summary, offlabel=rel in offlabel)
+    for sheet in sorted(output.rglob("*.css")):
+        audit_stylesheet(sheet.relative_to(output).as_posix(), sheet.read_text(encoding="utf-8"), settings, summary)
     for feed in sorted(output.rglob("*.xml")):
         rel = feed.relative_to(output).as_posix()
         if rel.startswith("feeds/"):
@@ -214,6 +216,16 @@ def _audit_privacy(rel: str, soup, html: str, settings, summary: Summary) -> Non
                 and "noreferrer" not in affiliate.merge_rel(link.get("rel"), [])):
             summary.problems.append(Problem(rel, _line(link), "privacy-referrer", f"outbound link {href} would send a referrer",
                                             "let the clinic plugin render it, or add rel=\"noopener noreferrer\""))
+
+
+def audit_stylesheet(rel: str, css: str, settings, summary: Summary) -> None:
+    """Fonts and imports in a stylesheet are loads too."""
+    own = urlsplit(settings.get("SITEURL") or settings.get("SITE_PUBLIC_URL", "")).netloc.lower()
+    for match in CSS_URL.finditer(css):
+        if urlsplit(match.group(1)).netloc.lower() != own:
+            summary.problems.append(Problem(rel, css.count("\n", 0, match.start()) + 1, "privacy-external",
+                                            f"the stylesheet loads {match.group(1)} from another origin",
+                                            "serve the font or file from theme/static/ with a root-relative path"))
 
 
 def notice_precedes(soup, first_link, notice: str) -> bool:

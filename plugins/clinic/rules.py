@@ -20,6 +20,8 @@ LOADING_ATTRIBUTES = [("img", "src"), ("img", "srcset"), ("script", "src"), ("if
                       ("video", "src"), ("video", "poster"), ("audio", "src"), ("source", "src"),
                       ("source", "srcset"), ("track", "src"), ("object", "data"), ("embed", "src"),
                       ("input", "src")]
+# Where CSS fetches something: url(...) and @import "...".
+CSS_URL = re.compile(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")\s;]+)", re.IGNORECASE)
 # A writer allows one flagged phrase on its line, in place, naming the reviewer who approved it:
 #   ... is not a cure-all <!-- allow-claim: cure; reviewer: example-physician --> ...
 ALLOW_MARKER = re.compile(r"<!--\s*allow-claim:\s*(?P<phrase>[^;>]+?)\s*;\s*reviewer:\s*(?P<reviewer>[\w.-]+)\s*-->",
@@ -187,7 +189,7 @@ def external_loads(html: str, site_url: str = "") -> list[str]:
                 url = url.strip().split(" ")[0]
                 found.append(url)
     for style in [s.get_text() for s in soup.find_all("style")] + [n["style"] for n in soup.find_all(style=True)]:
-        found += re.findall(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")\s]+)", style, re.IGNORECASE)
+        found += CSS_URL.findall(style)
     own = urlsplit(site_url).netloc.lower()
     return [url for url in found if re.match(r"^(https?:)?//", url, re.IGNORECASE) and urlsplit(url).netloc.lower() != own]
 
