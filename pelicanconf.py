@@ -225,3 +225,31 @@ DRAFT_PAGE_URL = "drafts/pages/{slug}/"
 DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 # The marker `invoke new-post` leaves in every field a writer still has to fill in.
 NEWPOST_TODO_MARKER = "TODO"
+
+# --- Security and cache headers (safety, issue 10) ---------------------------------------------------
+# The one source of the response headers: rendered into the output's `_headers` (Netlify, Cloudflare
+# Pages) by clinic.headers, into docs/hosting/nginx.conf, and sent by `clinic.serve` when asked.
+# No 'unsafe-inline' and no other origin anywhere; 'wasm-unsafe-eval' lets Pagefind compile its
+# WebAssembly search engine (the only script that needs it); JSON-LD is data, not script, so CSP allows it.
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
+    "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+# Long cache lifetimes only where a file's name changes with its content (Pagefind's index chunks);
+# the perf step adds its hashed theme assets here. Everything else revalidates (the hosts' default).
+CACHE_HEADERS = {
+    "/pagefind/index/*": "public, max-age=31536000, immutable",
+    "/pagefind/fragment/*": "public, max-age=31536000, immutable",
+    "/pagefind/filter/*": "public, max-age=31536000, immutable",
+    # Every template links theme files through asset(), which adds ?v=<content hash> (clinic.assets).
+    "/theme/*": "public, max-age=31536000, immutable",
+}

@@ -99,12 +99,12 @@ def clean(c):
 
 @task
 def publish(c):
-    """Production build, every check, then deploy. Nothing is deployed after a failed step."""
-    from clinic.deploy import deploy
+    """Refuse example settings, production build, every check, then deploy to DEPLOY_TARGET atomically."""
+    from clinic.deploy import publish as run_publish
 
-    _build(PROD_SETTINGS)
-    check(c)
-    deploy(OUTPUT)
+    code = run_publish(PROD_SETTINGS, OUTPUT)
+    if code:
+        raise Exit(code=code)
 
 
 # --- Writers' workflow (issue 8): logic in clinic/newpost.py and clinic/report.py ----------------
