@@ -17,21 +17,45 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .problems import Problem, report
+from .problems import Problem, relative, report
 
 
 class _Collector(logging.Handler):
-    """Turns each Pelican warning or error into a Problem instead of a log line."""
+    """Turns each Pelican warning or error into a Problem instead of a log line.
 
-    def __init__(self):
+    Pelican's records rarely carry the file in an attribute, but their arguments often hold its path
+    ("Could not process %s", "Empty alt attribute for image %s in %s"), and "Could not process" is logged
+    inside the except block, so the exception that explains it is still at hand.
+    """
+
+    def __init__(self, content_path: str | os.PathLike = "content"):
         super().__init__(level=logging.WARNING)
+        self.content_path = Path(content_path)
         self.problems: list[Problem] = []
 
     def emit(self, record):
-        message = record.getMessage().splitlines()[0] if record.getMessage() else record.levelname
-        path = getattr(record, "source_path", None) or "content"
-        self.problems.append(Problem(path, 0, "pelican-" + record.levelname.lower(), message,
+        text = record.getMessage()
+        message = text.splitlines()[0].rstrip(": ") if text.strip() else record.levelname
+        error = sys.exc_info()[1]
+        if error is not None and str(error) and str(error) not in message:
+            message += f" ({type(error).__name__}: {str(error).splitlines()[0]})"
+        self.problems.append(Problem(self.source_of(record), 0, "pelican-" + record.levelname.lower(), message,
                                      "fix what the message names; Pelican warnings fail the build"))
+
+    def source_of(self, record) -> str:
+        candidates = [getattr(record, "source_path", None)]
+        args = record.args if isinstance(record.args, tuple) else (record.args,)
+        candidates += [getattr(arg, "source_path", arg) for arg in args]
+        for candidate in candidates:
+            if not isinstance(candidate, (str, os.PathLike)) or not str(candidate).strip():
+                continue
+            for path in (Path(candidate), self.content_path / candidate):
+                try:
+                    if path.is_file():
+                        return relative(str(path))
+                except OSError:
+                    continue
+        return relative(str(self.content_path))
 
 
 def load_settings(settings_file: str | os.PathLike, overrides: dict | None = None) -> dict:
@@ -41,26 +65,37 @@ def load_settings(settings_file: str | os.PathLike, overrides: dict | None = Non
 
 
 def run_pelican(settings: dict) -> list[Problem]:
-    """Run Pelican with `settings`; return the problems it or the clinic plugin found."""
+    """Run Pelican with `settings`; return the problems it or the clinic plugin found.
+
+    The plugin prints its own rule problems and stops Pelican with SystemExit; those come back as
+    `RULES_REPORTED`, so the caller fails without printing them twice.
+    """
     from pelican import Pelican
 
-    collector = _Collector()
+    collector = _Collector(settings.get("PATH", "content"))
     root = logging.getLogger()
     previous_handlers, previous_level = root.handlers[:], root.level
     root.handlers, root.level = [collector], logging.WARNING
     try:
         Pelican(settings).run()
     except SystemExit as stop:
-        # The clinic plugin has already printed its problems, one line each.
         if stop.code:
-            return collector.problems + [Problem("content", 0, "rules", "the editorial rules above failed",
-                                                 "fix each line above, then build again")]
+            unnamed = [p for p in collector.problems if not p.message.startswith(NAMED_BY_RULES)]
+            return unnamed + [RULES_REPORTED]
     except Exception as error:  # noqa: BLE001 - any crash becomes one line, not a traceback
-        collector.problems.append(Problem("content", 0, "pelican-error", f"{type(error).__name__}: {error}",
+        collector.problems.append(Problem(relative(str(settings.get("PATH", "content"))), 0, "pelican-error",
+                                          f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
                                           "fix what the message names"))
     finally:
         root.handlers, root.level = previous_handlers, previous_level
     return collector.problems
+
+
+# Stands for "the clinic plugin already printed its problems": the build fails, nothing more is printed.
+RULES_REPORTED = Problem("", 0, "", "", "")
+# Pelican warnings that the article rules (image-alt-missing, image-missing) have just named with file and
+# line; shown again they would be the same problem twice. On pages, which the rules skip, they still show.
+NAMED_BY_RULES = ("Empty alt attribute for image", "Cannot get modification stamp for")
 
 
 def replace_output(fresh: Path, output: Path) -> None:
@@ -79,10 +114,12 @@ def post_build_steps():
 
     Each step is `step(output: Path, settings: dict) -> list[Problem]`.
     """
-    from . import assets, search_index
+    from . import assets, headers, search_index, stable_index
 
     return [
         search_index.build_search_index,
+        stable_index.stabilise_pagefind,
+        headers.write_headers_file,
         assets.check_asset_urls,
         assets.minify_output,
         assets.precompress_output,
@@ -94,23 +131,34 @@ def build(settings_file, output, *, overrides: dict | None = None, check: bool =
     output.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
-        settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(fresh)})
-        problems = run_pelican(settings)
-        for step in post_build_steps():
-            if problems:
-                break
-            problems = step(fresh, settings)
-        if not problems and check:
-            from .audit import audit
-
-            problems = audit(fresh, settings).problems
+        problems = _build_into(fresh, settings_file, overrides, check)
         if problems:
-            report(problems)
+            report([p for p in problems if p != RULES_REPORTED])
             return 1
         replace_output(fresh, output)
         return 0
+    except Exception as error:  # noqa: BLE001 - a broken settings file or step is one line too
+        report([Problem(relative(str(settings_file)), 0, "build-error", f"{type(error).__name__}: {error}",
+                        "fix what the message names")])
+        return 1
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
+
+
+def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool) -> list[Problem]:
+    from .preflight import preflight
+
+    settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(fresh)})
+    problems = preflight(settings) or run_pelican(settings)
+    for step in post_build_steps():
+        if problems:
+            break
+        problems = step(fresh, settings)
+    if not problems and check:
+        from .audit import audit
+
+        problems = audit(fresh, settings).problems
+    return problems
 
 
 def parse_overrides(pairs: list[str]) -> dict:

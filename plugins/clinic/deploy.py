@@ -146,3 +146,22 @@ def publish(settings_file, output, *, target: str | None = None, overrides: dict
         return code
     return deploy(Path(output), target)
 
+
+
+def main(argv=None) -> int:
+    """python -m clinic.deploy SETTINGS OUTPUT [--target T] [--set KEY=JSON ...]: what `invoke publish` runs."""
+    import argparse
+
+    from .build import parse_overrides
+
+    parser = argparse.ArgumentParser(prog="python -m clinic.deploy", description=main.__doc__)
+    parser.add_argument("settings")
+    parser.add_argument("output")
+    parser.add_argument("--target", default=None, help="default: $DEPLOY_TARGET")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="override a setting")
+    args = parser.parse_args(argv)
+    return publish(args.settings, args.output, target=args.target, overrides=parse_overrides(args.set))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

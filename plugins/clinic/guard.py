@@ -6,7 +6,8 @@ from pathlib import Path
 
 from .problems import Problem, line_of, relative
 
-GUARDED = ("CLINIC", "PEOPLE")
+# The clinic's own details: the examples in pelicanconf.py must all be replaced before the site goes public.
+GUARDED = ("SITENAME", "SITE_PUBLIC_URL", "CLINIC", "PEOPLE", "AFFILIATE_TAG")
 
 
 def _strings(value, where: str):

@@ -11,6 +11,7 @@ from pelican.generators import ArticlesGenerator
 from . import content, notices, rules
 from . import sitemap_dates, structured_data
 from . import assets, drafts
+from . import text_metadata
 from .rules import add_months
 from .problems import report
 
@@ -86,3 +87,4 @@ def register():
     signals.generator_init.connect(add_template_helpers)
     signals.generator_init.connect(assets.add_asset_global)
     signals.all_generators_finalized.connect(sitemap_dates.date_listings_by_content)
+    signals.readers_init.connect(text_metadata.use_text_metadata_reader)

@@ -8,6 +8,14 @@ from pathlib import Path
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    # Response headers added to every reply (the site's SECURITY_HEADERS when the server is asked to).
+    extra_headers: dict[str, str] = {}
+
+    def end_headers(self):
+        for name, value in self.extra_headers.items():
+            self.send_header(name, value)
+        super().end_headers()
+
     def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
         if code == 404 and page.is_file():
@@ -25,13 +33,17 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(root: Path, host: str = "127.0.0.1", port: int = 0) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(SiteHandler, directory=str(root))
+def make_server(root: Path, host: str = "127.0.0.1", port: int = 0,
+                headers: dict[str, str] | None = None) -> http.server.ThreadingHTTPServer:
+    """A static server for `root`; `headers` (e.g. settings["SECURITY_HEADERS"]) go on every response,
+    so a browser loads the pages under the Content-Security-Policy the hosts send."""
+    handler_class = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {})})
+    handler = functools.partial(handler_class, directory=str(root))
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
-def serve_forever(root: Path, host: str, port: int) -> None:
-    server = make_server(root, host, port)
+def serve_forever(root: Path, host: str, port: int, headers: dict[str, str] | None = None) -> None:
+    server = make_server(root, host, port, headers)
     print(f"Serving {root} at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()

@@ -1,0 +1,78 @@
+"""HTTP response headers for the hosts we document, all rendered from SECURITY_HEADERS and CACHE_HEADERS.
+
+- `_headers` in the output root: Netlify and Cloudflare Pages read it (a post-build step writes it);
+- docs/hosting/nginx.conf: an nginx server snippet (`python -m clinic.headers nginx > docs/hosting/nginx.conf`);
+- clinic.serve sends the same headers when asked, so the browser tests run under the real policy.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .problems import Problem
+
+NGINX_HEADER = """\
+# nginx: the clinic site's headers. Generated from SECURITY_HEADERS and CACHE_HEADERS in pelicanconf.py:
+#   .venv/bin/python -m clinic.headers nginx > docs/hosting/nginx.conf
+# Do not edit by hand; tests/test_safety.py fails when this file and the settings disagree.
+# Include inside your `server { ... }` block; `root` is the deploy target's `current` symlink.
+# nginx drops a server's add_header lines in any location that has its own, so every location repeats them.
+"""
+
+
+def security_headers(settings: dict) -> dict[str, str]:
+    return dict(settings.get("SECURITY_HEADERS", {}))
+
+
+def render_headers_file(settings: dict) -> str:
+    """Netlify / Cloudflare Pages `_headers`: every path gets the security headers, hashed paths a long cache."""
+    lines = ["/*"] + [f"  {name}: {value}" for name, value in security_headers(settings).items()]
+    for pattern, value in settings.get("CACHE_HEADERS", {}).items():
+        lines += [pattern, f"  Cache-Control: {value}"]
+    return "\n".join(lines) + "\n"
+
+
+def _nginx_add(headers: dict[str, str], indent: str = "    ") -> list[str]:
+    return [f'{indent}add_header {name} "{value}" always;' for name, value in headers.items()]
+
+
+def _nginx_location(pattern: str) -> str:
+    if pattern.endswith("/*"):
+        return "^~ " + pattern[:-1]
+    if "*" in pattern:
+        raise ValueError(f"CACHE_HEADERS pattern {pattern!r}: only exact paths and 'prefix/*' are supported")
+    return "= " + pattern
+
+
+def render_nginx(settings: dict) -> str:
+    security = security_headers(settings)
+    lines = [NGINX_HEADER, "error_page 404 /404.html;", "", "location / {",
+             "    try_files $uri $uri/ =404;", *_nginx_add(security), "}"]
+    for pattern, value in settings.get("CACHE_HEADERS", {}).items():
+        lines += ["", f"location {_nginx_location(pattern)} {{", *_nginx_add(security),
+                  *_nginx_add({"Cache-Control": value}), "}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_headers_file(output: Path, settings: dict) -> list[Problem]:
+    """Post-build step: the `_headers` file in the output root."""
+    if not settings.get("SECURITY_HEADERS"):
+        return [Problem("pelicanconf.py", 0, "security-headers-missing", "SECURITY_HEADERS is empty",
+                        "restore the security headers block in pelicanconf.py")]
+    (Path(output) / "_headers").write_text(render_headers_file(settings), encoding="utf-8")
+    return []
+
+
+def main(argv=None) -> int:
+    from .build import load_settings
+
+    argv = sys.argv[1:] if argv is None else argv
+    kind = argv[0] if argv else "nginx"
+    settings = load_settings(argv[1] if len(argv) > 1 else "pelicanconf.py")
+    sys.stdout.write(render_nginx(settings) if kind == "nginx" else render_headers_file(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
