@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from clinic.audit import Summary, audit_page
-from conftest import GOOD_ARTICLE, PROD_SETTINGS, ROOT
+from conftest import GOOD_ARTICLE, ROOT
 
 TODAY = 'RULES_TODAY="2026-11-15"'
 ARTICLE_PAGE = "articles/fixture-article/index.html"

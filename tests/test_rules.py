@@ -23,10 +23,6 @@ def with_line(text: str, after: str, line: str) -> str:
     return re.sub(rf"^({re.escape(after)}.*)$", lambda m: m.group(1) + "\n" + line, text, count=1, flags=re.M)
 
 
-def line_number(text: str, needle: str) -> int:
-    return text[: text.index(needle)].count("\n") + 1
-
-
 NO_SOURCES = GOOD_ARTICLE.split("[^raja]:")[0].replace("[^raja]", "").replace("[^treede]", "")
 # (rule id, article text, extra settings, the line the problem must point at)
 BAD = {
