@@ -213,10 +213,6 @@ CLAIM_NEGATION_WINDOW = 3
 # Header fields whose name matches this are refused: an article cannot switch a notice off.
 RULES_NOTICE_METADATA = r"affiliate|notice|disclaimer|disclosure"
 
-# --- Discovery: search, feeds, sitemap, structured data (issue 6) ------------------------------
-# Feeds carry whole articles (with the notices the clinic plugin prepends), in RSS as in Atom.
-RSS_FEED_SUMMARY_ONLY = False
-
 # --- Drafts and scheduled posts (writers) -------------------------------------------------------
 # `Status: draft` builds to drafts/ here, for preview; publishconf.py writes no drafts at all.
 # A post dated in the future is treated as a draft until that date (Pelican turns it into one).
@@ -225,6 +221,17 @@ DRAFT_PAGE_URL = "drafts/pages/{slug}/"
 DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 # The marker `invoke new-post` leaves in every field a writer still has to fill in.
 NEWPOST_TODO_MARKER = "TODO"
+
+# --- Theme (issue 5) ------------------------------------------------------------------------------
+# Escape every value a template prints unless the template marks it as HTML (content, summary, titles
+# that typogrify has touched). Pelican's own default leaves autoescape off.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+# The archive is paginated like every other listing.
+PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": None, "archives": None}
+
+# --- Discovery: search, feeds, sitemap, structured data (issue 6) ------------------------------
+# Feeds carry whole articles (with the notices the clinic plugin prepends), in RSS as in Atom.
+RSS_FEED_SUMMARY_ONLY = False
 
 # --- Security and cache headers (safety, issue 10) ---------------------------------------------------
 # The one source of the response headers: rendered into the output's `_headers` (Netlify, Cloudflare
