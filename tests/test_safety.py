@@ -357,6 +357,16 @@ def test_bad_input_fails_the_build_with_its_one_line_message(fixture_site, case)
     assert not result.output.exists()
 
 
+def test_a_pelican_warning_names_the_file_it_is_about(fixture_site):
+    page = "Title: About the fixture\nModified: 2026-11-01\n\nA diagram:\n\n![]({static}/images/diagram.svg)\n"
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+    result = fixture_site({"articles/fixture.md": GOOD_ARTICLE, "pages/about.md": page, "images/diagram.svg": svg})
+    assert result.returncode == 1
+    assert any(re.match(r"^\S*pages/about\.md:0: pelican-warning: Empty alt attribute", line) for line in result.lines), (
+        result.stderr)
+    assert "Traceback" not in result.stderr
+
+
 def test_the_real_content_passes_the_pre_flight_and_the_safety_rules(site, settings):
     from clinic.preflight import preflight, sources
 
