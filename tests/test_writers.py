@@ -135,6 +135,7 @@ def test_a_new_draft_builds_to_drafts_in_development_and_lists_what_is_left(tmp_
     warned = [line for line in result.stderr.splitlines() if f"{path.name}:" in line]
     assert any(": todo-left: " in line for line in warned), result.stderr
     assert any(": metadata-missing: " in line and "Last_Reviewed" in line for line in warned), result.stderr
+    assert not any(": person-unknown: " in line for line in warned), "a line marked TODO is reported once"
 
 
 def test_a_new_post_builds_clean_once_its_todos_are_filled_and_the_draft_line_removed(tmp_path, dev_settings,
@@ -256,3 +257,13 @@ def test_the_report_covers_every_real_article(dev_settings):
     for row in rows:
         if not row.draft:
             assert row.reviewer in dev_settings["PEOPLE"] and row.last_reviewed is not None, row
+
+
+def test_an_article_published_with_a_todo_left_is_rejected_by_rule_file_and_line(fixture_site):
+    unfinished = GOOD_ARTICLE.replace("Summary: A short fixture article used by the tests.",
+                                      "Summary: TODO one or two plain sentences.")
+    result = fixture_site({"articles/unfinished.md": unfinished})
+    assert result.returncode == 1
+    assert any(re.search(r"(^|/)content/articles/unfinished\.md:7: todo-left: ", line) for line in result.lines), \
+        result.stderr
+    assert not result.output.exists()

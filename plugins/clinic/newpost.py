@@ -162,3 +162,8 @@ def unfinished(path: str, source: str, marker: str = "TODO") -> list[Problem]:
             problems.append(Problem(path, number, "todo-left", f"'{shown}' is still marked {marker}",
                                     f"replace the {marker} and its hint with the real text (docs/writing.md)"))
     return problems
+
+
+def check_unfinished(article, settings, source: str) -> list[Problem]:
+    """The editorial-rule form of `unfinished`: a published article may not keep a new-post marker."""
+    return unfinished(relative(article.source_path), source, settings.get("NEWPOST_TODO_MARKER", "TODO"))

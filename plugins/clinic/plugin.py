@@ -10,7 +10,7 @@ from pelican.generators import ArticlesGenerator
 
 from . import content, notices, rules
 from . import sitemap_dates, structured_data
-from . import assets, drafts
+from . import assets, drafts, newpost
 from . import text_metadata
 from .rules import add_months
 from .problems import report
@@ -64,6 +64,7 @@ def enforce_rules(generators):
                 with open(article.source_path, encoding="utf-8") as handle:
                     source = handle.read()
                 problems.extend(rules.check_article(article, generator.settings, source))
+                problems.extend(newpost.check_unfinished(article, generator.settings, source))
     if problems:
         report(problems)
         raise SystemExit(1)
