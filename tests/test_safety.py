@@ -357,13 +357,32 @@ def test_bad_input_fails_the_build_with_its_one_line_message(fixture_site, case)
     assert not result.output.exists()
 
 
-def test_a_pelican_warning_names_the_file_it_is_about(fixture_site):
-    page = "Title: About the fixture\nModified: 2026-11-01\n\nA diagram:\n\n![]({static}/images/diagram.svg)\n"
-    svg = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
-    result = fixture_site({"articles/fixture.md": GOOD_ARTICLE, "pages/about.md": page, "images/diagram.svg": svg})
+def test_a_raw_script_in_a_page_fails_the_build_too(fixture_site):
+    page = "Title: About the fixture\nModified: 2026-11-01\n\nHello.\n\n<script>alert(1)</script>\n"
+    result = fixture_site({"articles/fixture.md": GOOD_ARTICLE, "pages/about.md": page})
     assert result.returncode == 1
-    assert any(re.match(r"^\S*pages/about\.md:0: pelican-warning: Empty alt attribute", line) for line in result.lines), (
-        result.stderr)
+    assert any(re.match(r"^\S*pages/about\.md:6: raw-html-script: ", line) for line in result.lines), result.stderr
+
+
+def test_no_built_page_has_inline_script_or_style_that_the_csp_would_block(site):
+    pages = sorted(site.rglob("*.html"))
+    assert pages
+    for path in pages:
+        page = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        rel = path.relative_to(site).as_posix()
+        for script in page.find_all("script"):
+            assert script.get("src") or script.get("type") == "application/ld+json", f"{rel}: inline script"
+        assert page.find("style") is None and page.find(style=True) is None, f"{rel}: inline style"
+        handlers = [a for tag in page.find_all(True) for a in tag.attrs if a.lower().startswith("on")]
+        assert handlers == [], f"{rel}: inline event handlers {handlers}"
+
+
+def test_a_pelican_warning_names_the_file_it_is_about(fixture_site):
+    page = "Title: About the fixture\nModified: 2026-11-01\nStatus: publsihed\n\nHello.\n"
+    result = fixture_site({"articles/fixture.md": GOOD_ARTICLE, "pages/about.md": page})
+    assert result.returncode == 1
+    assert any(re.match(r"^\S*pages/about\.md:0: pelican-error: Unknown status 'publsihed'", line)
+               for line in result.lines), result.stderr
     assert "Traceback" not in result.stderr
 
 

@@ -11,9 +11,8 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
-
 from .problems import Problem, relative
+from .soup import parsed
 
 EMBEDS = ("iframe", "frame", "object", "embed")
 # Pelican's intra-site link syntax: {filename}, {static}, {attach} (or |filename|), then a path.
@@ -21,7 +20,8 @@ INTERNAL_LINK_RE = re.compile(r"^(?:\{(filename|static|attach)\}|\|(filename|sta
 
 
 def _soup(article):
-    return BeautifulSoup(getattr(article, "_content", "") or "", "html.parser")
+    # Shared, read-only: the rules all read the same article HTML, so it is parsed once (clinic.soup).
+    return parsed(getattr(article, "_content", "") or "")
 
 
 def _line(source: str, pattern: str) -> int:
@@ -95,3 +95,10 @@ def check_image_alt(article, settings, source) -> list[Problem]:
 
 
 RULES = [check_raw_html, check_links, check_image_alt]
+
+
+def check_page(page, settings) -> list[Problem]:
+    """The same rules on a static page (About, Contact, ...), which the editorial rules do not cover."""
+    with open(page.source_path, encoding="utf-8") as handle:
+        source = handle.read()
+    return [problem for rule in RULES for problem in rule(page, settings, source)]

@@ -6,12 +6,12 @@ import datetime
 
 from pelican import signals
 from pelican.contents import Article, Page
-from pelican.generators import ArticlesGenerator
+from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from . import content, notices, rules
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
-from . import text_metadata
+from . import content_rules, text_metadata
 from .rules import add_months
 from .problems import report
 
@@ -65,6 +65,10 @@ def enforce_rules(generators):
                     source = handle.read()
                 problems.extend(rules.check_article(article, generator.settings, source))
                 problems.extend(newpost.check_unfinished(article, generator.settings, source))
+            problems.extend(drafts.links_to_drafts(generator.articles, [*generator.drafts, *generator.drafts_translations],
+                                                   generator.settings))
+        elif isinstance(generator, PagesGenerator):
+            problems.extend(p for page in generator.pages for p in content_rules.check_page(page, generator.settings))
     if problems:
         report(problems)
         raise SystemExit(1)
