@@ -41,11 +41,13 @@ def preview(c, output=str(OUTPUT)):
 
 @task(help={"port": "port to listen on", "production": "serve a production build"})
 def serve(c, port=PORT, production=False):
-    """Build the site, then serve it at a local address."""
+    """Build the site, then serve it at a local address with the hosts' security headers (CSP and all)."""
+    from clinic.build import load_settings
     from clinic.serve import serve_forever
 
-    _build(PROD_SETTINGS if production else DEV_SETTINGS)
-    serve_forever(OUTPUT, HOST, int(port))
+    settings_file = PROD_SETTINGS if production else DEV_SETTINGS
+    _build(settings_file)
+    serve_forever(OUTPUT, HOST, int(port), load_settings(settings_file)["SECURITY_HEADERS"])
 
 
 @task(help={"port": "port to listen on"})
