@@ -267,3 +267,20 @@ def test_an_article_published_with_a_todo_left_is_rejected_by_rule_file_and_line
     assert any(re.search(r"(^|/)content/articles/unfinished\.md:7: todo-left: ", line) for line in result.lines), \
         result.stderr
     assert not result.output.exists()
+
+
+def test_a_published_article_linking_to_a_draft_or_future_post_is_rejected(fixture_site):
+    future = datetime.date.today() + datetime.timedelta(days=60)
+    linking = GOOD_ARTICLE.replace("Clinicians ask about both.",
+                                   "See [the coming article]({filename}draft.md) and [the next one]({filename}/articles/future.md).")
+    result = fixture_site({
+        "articles/published.md": linking,
+        "articles/draft.md": _unpublished("Zebra draft marker", status="draft"),
+        "articles/future.md": _unpublished("Okapi future marker", date=future),
+    })
+    assert result.returncode == 1
+    found = [line for line in result.lines if ": link-to-draft: " in line]
+    assert len(found) == 2 and all(re.search(r"(^|/)content/articles/published\.md:12: ", line) for line in found), \
+        result.stderr
+    assert any("Status: draft" in line for line in found) and any(f"dated {future}" in line for line in found)
+    assert not result.output.exists()

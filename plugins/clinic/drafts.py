@@ -7,13 +7,20 @@ can fix them before deleting `Status: draft`, when the same rules start to fail 
 
 from __future__ import annotations
 
+import os
+import re
 import sys
+from pathlib import Path
+from urllib.parse import unquote
 
 from pelican.generators import ArticlesGenerator
 
 from . import rules
 from .newpost import check_unfinished
-from .problems import Problem
+from .problems import Problem, line_of, relative
+
+# Pelican's intra-site link forms; what follows is a path relative to the file, or to content/ with a /.
+INTERNAL_LINK_RE = re.compile(r"(?:\{filename\}|\|filename\|)([^)\s\"'<>#?]+)")
 
 
 def draft_problems(drafts, settings: dict) -> list[Problem]:
@@ -39,3 +46,24 @@ def warn_about_drafts(generators) -> None:
                   file=sys.stderr)
             for problem in problems:
                 print(problem, file=sys.stderr)
+
+
+def links_to_drafts(articles, drafts, settings: dict) -> list[Problem]:
+    """Published articles linking to a draft or a future post: in production that link would lead nowhere."""
+    unpublished = {os.path.realpath(d.source_path): d for d in drafts}
+    problems = []
+    for article in articles:
+        with open(article.source_path, encoding="utf-8") as handle:
+            source = handle.read()
+        for match in INTERNAL_LINK_RE.finditer(source):
+            rel = unquote(match.group(1))
+            base = Path(settings["PATH"]) if rel.startswith("/") else Path(article.source_path).parent
+            draft = unpublished.get(os.path.realpath(base / rel.lstrip("/")))
+            if draft is None:
+                continue
+            why = ("it says 'Status: draft'" if str(draft.metadata.get("status", "")).lower() == "draft"
+                   else f"it is dated {draft.date:%Y-%m-%d}")
+            problems.append(Problem(relative(article.source_path), line_of(source, match.group(0)), "link-to-draft",
+                                    f"links to {rel}, which is not published yet ({why})",
+                                    "remove the link until that article is published, or publish it first"))
+    return problems

@@ -65,6 +65,8 @@ def enforce_rules(generators):
                     source = handle.read()
                 problems.extend(rules.check_article(article, generator.settings, source))
                 problems.extend(newpost.check_unfinished(article, generator.settings, source))
+            problems.extend(drafts.links_to_drafts(generator.articles, [*generator.drafts, *generator.drafts_translations],
+                                                   generator.settings))
         elif isinstance(generator, PagesGenerator):
             problems.extend(p for page in generator.pages for p in content_rules.check_page(page, generator.settings))
     if problems:
