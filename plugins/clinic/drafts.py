@@ -1,8 +1,10 @@
-"""Drafts in a development build: checked by the same rules as published articles, reported as warnings.
+"""Drafts (`Status: draft`, or dated in the future) and the build.
 
-A draft is work in progress, so its problems never stop the preview; they are listed so the writer
-can fix them before deleting `Status: draft`, when the same rules start to fail the build. Production
-(publishconf.py, DRAFT_SAVE_AS = "") writes no drafts, so there is nothing to report there.
+In development a draft is checked by the same rules as a published article, but its problems are only
+listed, never stop the preview: the writer fixes them before deleting `Status: draft`, when the same rules
+start to fail the build. Production (publishconf.py, DRAFT_SAVE_AS = "") writes no drafts, so there is
+nothing to list there. Either way a published article may not link to a draft: in production it would
+lead nowhere.
 """
 
 from __future__ import annotations
