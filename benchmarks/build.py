@@ -93,10 +93,12 @@ def prepare(workdir: Path, count: int) -> Path:
     from articles import write_articles
 
     from clinic.build import load_settings
+    from clinic.rules import today
 
+    settings = load_settings(PROD_SETTINGS)
     shutil.copytree(ROOT / "content", workdir / "content")
     synthetic = workdir / "content" / "articles" / "bench"
-    write_articles(synthetic, count, load_settings(PROD_SETTINGS))
+    write_articles(synthetic, count, settings, today(settings))
     # Pelican's default theme has none of our page templates (contact, disclaimer...): the bare build
     # renders those pages with its plain page template instead.
     shutil.copytree(workdir / "content", workdir / "content-bare")
