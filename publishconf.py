@@ -26,11 +26,8 @@ DRAFT_PAGE_SAVE_AS = ""
 WITH_FUTURE_DATES = False
 
 # --- Delivery (perf, issue 9): minified HTML and CSS, with .gz and .br copies beside each text file ------
-# Post-build steps in clinic.assets; pelican-precompress does the compressing (gzip without timestamps).
+# Post-build steps in clinic.assets (gzip level 9 without timestamps; brotli 11 for theme files, and
+# this quality for pages and feeds: 11 took minutes on 1,000 articles, 5 is ~15 % larger and 50x faster).
 MINIFY_OUTPUT = True
 PRECOMPRESS_OUTPUT = True
-PRECOMPRESS_GZIP = True
-PRECOMPRESS_BROTLI = True
-PRECOMPRESS_ZOPFLI = False
-PRECOMPRESS_ZSTANDARD = False
-PRECOMPRESS_TEXT_EXTENSIONS = {".atom", ".css", ".html", ".js", ".json", ".rss", ".svg", ".txt", ".xml"}
+PRECOMPRESS_BROTLI_QUALITY = 5

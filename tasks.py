@@ -146,3 +146,12 @@ def report(c, today=""):
     day = datetime.date.fromisoformat(today) if today else rules_today(settings)
     rows = review_rows(read_sources(Path(settings["PATH"]) / "articles"), settings, day)
     print(format_report(rows, settings, day))
+
+
+@task(help={"articles": "synthetic articles to build (default 1000)", "repeat": "timed runs of each kind (default 3)",
+            "scaling": "also compare cost per article at 100 and 3,000 articles"})
+def bench(c, articles=1000, repeat=3, scaling=False):
+    """Time our build against bare Pelican (and an incremental rebuild), then weigh each page type."""
+    command = f"{sys.executable} {ROOT / 'benchmarks' / 'build.py'} --articles {int(articles)} --repeat {int(repeat)}"
+    c.run(command + (" --scaling" if scaling else ""), pty=False)
+    c.run(f"{sys.executable} {ROOT / 'benchmarks' / 'weight.py'}", pty=False)

@@ -18,6 +18,7 @@ from bs4 import BeautifulSoup
 from . import affiliate
 from .problems import Problem, line_of
 from .rules import CSS_URL, external_loads
+from .soup import parsed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HIDING_ANCESTORS = ("details", "footer", "template", "noscript")
@@ -66,6 +67,7 @@ def audit(output: Path, settings) -> Summary:
     summary = Summary()
     pattern = article_glob(settings)
     offlabel = offlabel_pages(output, settings)
+    feed_bodies: dict = {}  # entry body -> what it shows; each body is in several feeds
     for page in sorted(output.rglob("*.html")):
         rel = page.relative_to(output).as_posix()
         is_article = fnmatch.fnmatch(rel, pattern)
@@ -77,7 +79,7 @@ def audit(output: Path, settings) -> Summary:
     for feed in sorted(output.rglob("*.xml")):
         rel = feed.relative_to(output).as_posix()
         if rel.startswith("feeds/"):
-            audit_feed(rel, feed.read_text(encoding="utf-8"), settings, summary)
+            audit_feed(rel, feed.read_text(encoding="utf-8"), settings, summary, memo=feed_bodies)
     return summary
 
 
@@ -138,7 +140,8 @@ def _line(node) -> int:
 
 
 def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary, offlabel: bool = False) -> None:
-    soup = BeautifulSoup(html, "html.parser")
+    # Read-only, and shared with external_loads below: one parse of the page instead of two.
+    soup = parsed(html)
     problems = summary.problems
     main = soup.find("main")
     if is_article:
@@ -193,9 +196,16 @@ def _audit_affiliate(rel: str, soup, settings, summary: Summary) -> None:
 
 
 def _check_rel(rel: str, line: int, link, required, summary: Summary) -> None:
-    missing = [value for value in required if value not in affiliate.merge_rel(link.get("rel"), [])]
+    _rel_problem(rel, line, link.get("href"), _missing_rel(link, required), required, summary)
+
+
+def _missing_rel(link, required) -> list[str]:
+    return [value for value in required if value not in affiliate.merge_rel(link.get("rel"), [])]
+
+
+def _rel_problem(rel: str, line: int, href, missing: list[str], required, summary: Summary) -> None:
     if missing:
-        summary.problems.append(Problem(rel, line, "affiliate-rel", f"affiliate link {link.get('href')} lacks rel {' '.join(missing)}",
+        summary.problems.append(Problem(rel, line, "affiliate-rel", f"affiliate link {href} lacks rel {' '.join(missing)}",
                                         "write it in Markdown and let the clinic plugin render it, or add rel=\""
                                         + " ".join(required) + "\""))
 
@@ -236,39 +246,61 @@ def notice_precedes(soup, first_link, notice: str) -> bool:
 
 def _entry_line(xml: str, index: int) -> int:
     """The line of the index-th (1-based) <entry> or <item>."""
-    starts = [m.start() for m in re.finditer(r"<(entry|item)[\s>]", xml)]
-    return xml.count("\n", 0, starts[index - 1]) + 1 if index <= len(starts) else 1
+    lines = _entry_lines(xml)
+    return lines[index - 1] if index <= len(lines) else 1
 
 
-def audit_feed(rel: str, xml: str, settings, summary: Summary) -> None:
+def _entry_lines(xml: str) -> list[int]:
+    """The line of every <entry> or <item>, in one pass (per entry, the feed's cost grew with its square)."""
+    lines, line, position = [], 1, 0
+    for match in re.finditer(r"<(entry|item)[\s>]", xml):
+        line += xml.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return lines
+
+
+def _feed_body(body: str, settings) -> tuple[bool, list[tuple[str, list[str]]], bool | None]:
+    """What one entry body shows: the disclaimer?, each affiliate link with the rel values it lacks, and
+    whether the notice comes first (None without links). The same body is in every feed that lists the
+    entry (all, category; Atom and RSS), so audit() works it out once per body."""
+    soup = BeautifulSoup(body, "html.parser")
+    shown = normalise(settings["MEDICAL_DISCLAIMER"]) in normalise(soup.get_text(" "))
+    links = [a for a in soup.find_all("a") if affiliate.is_affiliate(a.get("href"), settings["AFFILIATE_LINK_PATTERNS"])]
+    checked = [(a.get("href"), _missing_rel(a, settings["AFFILIATE_REL"])) for a in links]
+    notice = notice_precedes(soup, links[0], normalise(settings["AFFILIATE_NOTICE"])) if links else None
+    return shown, checked, notice
+
+
+def audit_feed(rel: str, xml: str, settings, summary: Summary, memo: dict | None = None) -> None:
     summary.feeds += 1
     root = ET.fromstring(xml)
     entries = root.findall(f"{ATOM}entry") or root.findall("./channel/item")
-    disclaimer = normalise(settings["MEDICAL_DISCLAIMER"])
-    notice = normalise(settings["AFFILIATE_NOTICE"])
+    memo = {} if memo is None else memo
+    entry_lines = _entry_lines(xml)
     for index, entry in enumerate(entries, start=1):
         summary.feed_entries += 1
-        line = _entry_line(xml, index)
+        line = entry_lines[index - 1] if index <= len(entry_lines) else 1
         title = entry.findtext(f"{ATOM}title") or entry.findtext("title") or f"entry {index}"
         bodies = [e.text or "" for e in entry if e.tag in (f"{ATOM}content", f"{ATOM}summary", "description")]
         if not any(body.strip() for body in bodies):
             bodies = [""]  # an entry with no text at all carries no disclaimer either
         for body in bodies:
-            soup = BeautifulSoup(body, "html.parser")
-            text = normalise(soup.get_text(" "))
-            if disclaimer not in text:
+            if body not in memo:
+                memo[body] = _feed_body(body, settings)
+            shown, links, notice_first = memo[body]
+            if not shown:
                 summary.problems.append(Problem(rel, line, "disclaimer-missing",
                                                 f"feed entry '{title}' does not carry the medical disclaimer",
                                                 "keep the clinic plugin's feed_generated handler enabled"))
             else:
                 summary.disclaimers_shown += 1
-            links = [a for a in soup.find_all("a") if affiliate.is_affiliate(a.get("href"), settings["AFFILIATE_LINK_PATTERNS"])]
             if not links:
                 continue
             summary.affiliate_links += len(links)
-            for link in links:
-                _check_rel(rel, line, link, settings["AFFILIATE_REL"], summary)
-            if notice_precedes(soup, links[0], notice):
+            for href, missing in links:
+                _rel_problem(rel, line, href, missing, settings["AFFILIATE_REL"], summary)
+            if notice_first:
                 summary.notices_shown += 1
             else:
                 summary.problems.append(Problem(rel, line, "affiliate-notice",
