@@ -171,6 +171,10 @@ def test_every_article_has_a_byline_naming_author_and_reviewer_with_credentials(
         assert f"Medically reviewed by {reviewer['name']}, {reviewer['credentials']}" in text, f"{source.name}: {text}"
         author_link = byline.find("a", href=True)
         assert built_file(site, author_link["href"]).is_file(), author_link["href"]
+        reviewer_link = urlsplit(byline.find("a", class_="reviewer")["href"])
+        listing = soup_of(built_file(site, reviewer_link.path))
+        entry = listing.find(id=reviewer_link.fragment)
+        assert entry is not None and reviewer["credentials"] in text_of(entry), f"{source.name}: reviewer entry missing"
 
 
 def test_every_article_shows_when_it_was_reviewed_and_when_it_is_next_due(site, settings):
