@@ -78,6 +78,7 @@ class Visit:
     label: str          # names the page and how it was seen, e.g. "home (375px, dark)"
     url: str
     status: int | None = None
+    csp: str | None = None  # the Content-Security-Policy the page was served under
     requests: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     csp_violations: list[str] = field(default_factory=list)
@@ -128,11 +129,11 @@ def visit(context, url: str, label: str, *, origin: str, settings: dict, disclai
         page.on("pageerror", lambda error: seen.console_errors.append(f"uncaught {error}"))
         response = page.goto(url, wait_until="load")
         seen.status = response.status if response else None
-        page.wait_for_load_state("networkidle")
+        seen.csp = response.headers.get("content-security-policy") if response else None
         seen.scroll_width, seen.inner_width = page.evaluate(
             "[document.documentElement.scrollWidth, window.innerWidth]")
         if screenshot is not None:
-            page.screenshot(path=str(screenshot), full_page=True)
+            page.screenshot(path=str(screenshot), full_page=True, quality=70)  # JPEG: a third of PNG's time
             seen.screenshot = screenshot
         seen.disclaimer = page.evaluate(BOX_OF_TEXT, [disclaimer_scope, disclaimer_text])
         if seen.disclaimer is not None:
@@ -301,6 +302,12 @@ def skip_link_problems(context, url: str, label: str) -> list[str]:
         page.close()
 
 
+def _wrapped(walked: list) -> bool:
+    """Focus has left the document or come round again: the walk is complete."""
+    indexes = [step["index"] for step in walked if step is not None and step["index"] is not None]
+    return bool(walked) and (walked[-1] is None or len(indexes) != len(set(indexes)))
+
+
 def tab_walk_problems(context, url: str, label: str) -> list[str]:
     """Tab through the whole page: every visible interactive element is reached and shows focus."""
     page = context.new_page()
@@ -308,9 +315,12 @@ def tab_walk_problems(context, url: str, label: str) -> list[str]:
         page.goto(url)
         names = page.evaluate(MARK_FOCUSABLE)
         page.evaluate(RECORD_FOCUS)
-        for _ in range(len(names) + 3):
-            page.keyboard.press("Tab")
-        walked = page.evaluate("window.__focusWalk")
+        presses, walked = len(names) + 3, []
+        while presses and not _wrapped(walked):  # scripts may add controls (search filters) while we walk
+            for _ in range(presses):
+                page.keyboard.press("Tab")
+            walked = page.evaluate("window.__focusWalk")
+            presses = 10 if len(walked) < 3 * len(names) + 30 else 0
         page.evaluate("document.activeElement && document.activeElement.blur()")
         resting = page.evaluate(RESTING_STYLES)
         reached = {int(step["index"]): step for step in walked if step["index"] is not None}

@@ -6,8 +6,10 @@ on CI or anywhere else (the README's test command names the requirement).
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,8 @@ from clinic.chromium import LAUNCH_ARGS, NoChromium, find_chromium
 from clinic.serve import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# One folder per run, so two runs at once (people share machines) never delete each other's pictures.
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots" / time.strftime(f"%Y%m%d-%H%M%S-{os.getpid()}", time.gmtime())
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -111,7 +114,6 @@ def views(browser, origin):
 
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
-    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     SCREENSHOTS.mkdir(parents=True)
     _screenshots_taken.append(SCREENSHOTS)
     return SCREENSHOTS
@@ -130,7 +132,7 @@ def visits(views, origin, settings, screenshots):
             done[key] = visit(
                 views(width, scheme), origin + page.path, f"{page.name} ({width}px, {scheme})",
                 origin=origin, settings=settings, disclaimer_scope=scope, disclaimer_text=text,
-                expected_status=page.status, screenshot=screenshots / f"{page.name}-{width}-{scheme}.png")
+                expected_status=page.status, screenshot=screenshots / f"{page.name}-{width}-{scheme}.jpg")
         return done[key]
 
     return get
