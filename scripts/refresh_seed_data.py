@@ -1,5 +1,5 @@
-"""Regenerate tests/data/ from ../shared/: seed fingerprints (never the seeds' text) and the verified
-reference URLs. Run after shared/seeds or shared/references.md change:
+"""Refresh what the project keeps of ../shared/: the verified reference list (docs/references.md) and the
+seeds' fingerprints (tests/data/, never the seeds' text). Run after either changes in shared/:
 
     .venv/bin/python scripts/refresh_seed_data.py
 """
@@ -10,7 +10,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from textmatch import fingerprints, reference_urls  # noqa: E402
+import shutil  # noqa: E402
+
+from textmatch import fingerprints  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 
@@ -20,8 +22,7 @@ def main() -> None:
     for seed in sorted((SHARED / "seeds").glob("0*.txt")):
         prints |= fingerprints(seed.read_text(encoding="utf-8"))
     (ROOT / "tests/data/seed_fingerprints.txt").write_text("\n".join(sorted(prints)) + "\n", encoding="utf-8")
-    verified = (SHARED / "references.md").read_text(encoding="utf-8").split("## Not verified")[0]
-    (ROOT / "tests/data/reference_urls.txt").write_text("\n".join(reference_urls(verified)) + "\n", encoding="utf-8")
+    shutil.copy(SHARED / "references.md", ROOT / "docs/references.md")
 
 
 if __name__ == "__main__":

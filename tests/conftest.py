@@ -61,7 +61,18 @@ def site(tmp_path_factory) -> Path:
 
 
 def article_sources() -> list[Path]:
-    return sorted((CONTENT / "articles").glob("*.md"))
+    """The articles readers get: drafts and future-dated posts are left out of production."""
+    import datetime
+
+    published = []
+    for path in sorted((CONTENT / "articles").glob("*.md")):
+        meta = metadata_of(path)
+        if meta.get("status", "published") != "published":
+            continue
+        if meta.get("date", "")[:10] > datetime.date.today().isoformat():
+            continue
+        published.append(path)
+    return published
 
 
 def metadata_of(path: Path) -> dict:
