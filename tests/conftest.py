@@ -80,6 +80,10 @@ def metadata_of(path: Path) -> dict:
     return {k.strip().lower(): v.strip() for k, v in re.findall(r"^([A-Za-z_]+):(.*)$", header, re.M)}
 
 
+# Fixture sites are judged on a fixed day, so that their fixed review dates never go stale; a test that
+# needs the real date passes RULES_TODAY=null.
+FIXTURE_TODAY = "2026-11-15"
+
 GOOD_ARTICLE = textwrap.dedent(
     """\
     Title: A fixture article about sleep and pain
@@ -117,7 +121,7 @@ def fixture_site(tmp_path):
                 path.write_text(text, encoding="utf-8")
         (content / "extra").mkdir(exist_ok=True)
         shutil.copy(CONTENT / "extra" / "robots.txt", content / "extra" / "robots.txt")
-        overrides = [f"PATH={content}", "CACHE_PATH=" + str(tmp_path / "cache")]
+        overrides = [f"PATH={content}", "CACHE_PATH=" + str(tmp_path / "cache"), f'RULES_TODAY="{FIXTURE_TODAY}"']
         if theme is not None:
             overrides.append(f"THEME={theme}")
         return run_build(settings_file, tmp_path / "output", *overrides, *sets)

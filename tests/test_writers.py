@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from clinic import newpost, report
 from clinic.audit import normalise
 from clinic.rules import add_months, today as rules_today
-from conftest import GOOD_ARTICLE, ROOT
+from conftest import FIXTURE_TODAY, GOOD_ARTICLE, ROOT
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 FOOTNOTES = [line for line in GOOD_ARTICLE.splitlines() if line.startswith("[^")]
@@ -25,7 +25,7 @@ FOOTNOTES = [line for line in GOOD_ARTICLE.splitlines() if line.startswith("[^")
 def dev_settings():
     from clinic.build import load_settings
 
-    return load_settings(DEV_SETTINGS)
+    return load_settings(DEV_SETTINGS, {"RULES_TODAY": FIXTURE_TODAY})
 
 
 def new_draft(tmp_path, settings, title="Sleep and long-lasting pain", category="Chronic Pain"):
