@@ -22,6 +22,8 @@ from .soup import parsed
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HIDING_ANCESTORS = ("details", "footer", "template", "noscript")
+# Elements whose text bs4 leaves out of their ancestors' get_text().
+SEPARATE_TEXT = ("script", "style", "template")
 HIDING_CLASSES = {"hidden", "visually-hidden", "sr-only", "screen-reader-text"}
 # Signatures of analytics and tracking code, inline or by file name.
 TRACKERS = re.compile(r"gtag\(|google-analytics|googletagmanager|fbq\(|_paq\.push|matomo|plausible|hotjar|"
@@ -123,11 +125,34 @@ def _visible(node) -> bool:
 
 
 def _blocks_with(soup, text: str):
-    """The smallest elements whose text contains `text`."""
+    """The smallest elements whose text contains `text`, in document order.
+
+    An element's text contains each child's, so only elements whose parent contains `text` can: walking
+    down from the top through those alone finds the same elements as testing every element, without
+    reading the text of every subtree again at each level (that was a fifth of the build's time).
+    Script, style and template text is left out of their ancestors' text, so those subtrees are tested
+    element by element as before.
+    """
     found = []
-    for node in soup.find_all(True):
-        if _contains(node, text) and not any(_contains(child, text) for child in node.find_all(True, recursive=False)):
-            found.append(node)
+
+    def smallest(node) -> bool:
+        return _contains(node, text) and not any(_contains(c, text) for c in node.find_all(True, recursive=False))
+
+    def walk(nodes):
+        for node in nodes:
+            holders = [child for child in node.find_all(True, recursive=False) if _contains(child, text)]
+            if holders:
+                walk(holders)
+            else:
+                found.append(node)
+
+    walk([node for node in soup.find_all(True, recursive=False) if _contains(node, text)])
+    seen = {id(node) for node in found}
+    extra = [node for special in soup.find_all(SEPARATE_TEXT) for node in [special, *special.find_all(True)]
+             if id(node) not in seen and not seen.add(id(node)) and smallest(node)]
+    if extra:
+        order = {id(node): index for index, node in enumerate(soup.find_all(True))}
+        found = sorted(found + extra, key=lambda node: order[id(node)])
     return found
 
 
