@@ -133,7 +133,7 @@ def visit(context, url: str, label: str, *, origin: str, settings: dict, disclai
         seen.scroll_width, seen.inner_width = page.evaluate(
             "[document.documentElement.scrollWidth, window.innerWidth]")
         if screenshot is not None:
-            page.screenshot(path=str(screenshot), full_page=True, quality=70)  # JPEG: a third of PNG's time
+            page.screenshot(path=str(screenshot), full_page=True)
             seen.screenshot = screenshot
         seen.disclaimer = page.evaluate(BOX_OF_TEXT, [disclaimer_scope, disclaimer_text])
         if seen.disclaimer is not None:

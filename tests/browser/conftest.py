@@ -132,7 +132,7 @@ def visits(views, origin, settings, screenshots):
             done[key] = visit(
                 views(width, scheme), origin + page.path, f"{page.name} ({width}px, {scheme})",
                 origin=origin, settings=settings, disclaimer_scope=scope, disclaimer_text=text,
-                expected_status=page.status, screenshot=screenshots / f"{page.name}-{width}-{scheme}.jpg")
+                expected_status=page.status, screenshot=screenshots / f"{page.name}-{width}-{scheme}.png")
         return done[key]
 
     return get

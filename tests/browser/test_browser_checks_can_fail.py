@@ -13,6 +13,7 @@ from .checks import (
     disclaimer_problems,
     foreign_request_problems,
     horizontal_scroll_problems,
+    is_local,
     skip_link_problems,
     tab_walk_problems,
     visit,
@@ -153,3 +154,17 @@ def test_a_theme_with_a_low_contrast_colour_fails_axe_on_the_built_article(
                  origin=origin, settings=settings, disclaimer_scope="main",
                  disclaimer_text=settings["MEDICAL_DISCLAIMER"])
     only_line_with(axe_problems(seen), "fixture-article (375px, light)", "axe color-contrast")
+
+
+@pytest.mark.parametrize(("url", "local"), [
+    ("http://127.0.0.1:8123/theme/css/site.css", True),
+    ("data:image/svg+xml,%3Csvg%3E", True),
+    ("blob:http://127.0.0.1:8123/5f0c", True),
+    ("http://127.0.0.1:9999/elsewhere.js", False),   # another local server is another origin
+    ("http://localhost:8123/site.css", False),
+    ("https://127.0.0.1:8123/site.css", False),
+    ("https://fonts.googleapis.com/css2?family=Inter", False),
+    ("wss://cdn.example.net/socket", False),
+])
+def test_only_the_served_origin_counts_as_local(url, local):
+    assert is_local(url, "http://127.0.0.1:8123") is local
