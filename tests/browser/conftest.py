@@ -37,7 +37,8 @@ def chromium_executable() -> str | None:
     try:
         return find_chromium()
     except NoChromium as missing:
-        pytest.fail(str(missing), pytrace=False)
+        message = str(missing)
+    pytest.fail(message, pytrace=False)  # outside `except`, so the one line is all that is shown
 
 
 @pytest.fixture(scope="session")
@@ -122,17 +123,22 @@ def screenshots() -> Path:
 @pytest.fixture(scope="session")
 def visits(views, origin, settings, screenshots):
     """visits(page, width, scheme) -> the Visit, loaded once per session however many rules ask."""
-    done: dict[tuple, Visit] = {}
+    done: dict[tuple, Visit | Exception] = {}
 
     def get(page: Page, width: int, scheme: str) -> Visit:
         key = (page.name, width, scheme)
         if key not in done:
             scope, text = (("main", settings["MEDICAL_DISCLAIMER"]) if page.article
                            else ("footer", settings["MEDICAL_DISCLAIMER_SHORT"]))
-            done[key] = visit(
-                views(width, scheme), origin + page.path, f"{page.name} ({width}px, {scheme})",
-                origin=origin, settings=settings, disclaimer_scope=scope, disclaimer_text=text,
-                expected_status=page.status, screenshot=screenshots / f"{page.name}-{width}-{scheme}.png")
+            try:
+                done[key] = visit(
+                    views(width, scheme), origin + page.path, f"{page.name} ({width}px, {scheme})",
+                    origin=origin, settings=settings, disclaimer_scope=scope, disclaimer_text=text,
+                    expected_status=page.status, screenshot=screenshots / f"{page.name}-{width}-{scheme}.png")
+            except Exception as failed:  # a page that failed to load fails each rule at once, not after a wait
+                done[key] = failed
+        if isinstance(done[key], Exception):
+            raise done[key]
         return done[key]
 
     return get
