@@ -7,7 +7,6 @@ on CI or anywhere else (the README's test command names the requirement).
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -42,7 +41,9 @@ def chromium_executable() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def playwright_driver():
+def playwright_driver(chromium_executable):
+    # After the browser is found: finding Playwright's own browser runs a driver of its own, and two
+    # sync drivers cannot run at once.
     from playwright.sync_api import sync_playwright
 
     driver = sync_playwright().start()
