@@ -7,6 +7,7 @@ on CI or anywhere else (the README's test command names the requirement).
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from clinic.serve import make_server
 ROOT = Path(__file__).resolve().parents[2]
 # One folder per run, so two runs at once (people share machines) never delete each other's pictures.
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots" / time.strftime(f"%Y%m%d-%H%M%S-{os.getpid()}", time.gmtime())
+KEEP_RUNS = 3  # about 20 MB a run
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -118,6 +120,8 @@ def views(browser, origin):
 def screenshots() -> Path:
     SCREENSHOTS.mkdir(parents=True)
     _screenshots_taken.append(SCREENSHOTS)
+    for old_run in sorted(SCREENSHOTS.parent.iterdir())[:-KEEP_RUNS]:  # names sort by start time
+        shutil.rmtree(old_run, ignore_errors=True)
     return SCREENSHOTS
 
 
