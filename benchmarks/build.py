@@ -81,7 +81,11 @@ def child(kind: str, workdir: Path, output: Path, profile: str | None = None) ->
     seconds = time.perf_counter() - start
     if profiler:
         profiler.stop()
-        Path(profile).write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+        # Pelican's and Jinja's own frames too, where pyinstrument hides library code by default.
+        options = {"show_regex": r".*(pelican|jinja2|clinic|markdown|typogrify|bs4).*"}
+        tree = profiler.output_text(unicode=True, color=False, processor_options=options)
+        flat = profiler.output_text(unicode=True, color=False, flat=True)
+        Path(profile).write_text(tree + "\n\nFunctions by own time:\n" + flat, encoding="utf-8")
     print(json.dumps({"seconds": seconds, "code": code}))
     return code
 
