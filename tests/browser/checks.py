@@ -91,15 +91,13 @@ class Visit:
     screenshot: Path | None = None
 
 
-def block_foreign_requests(context, origin: str, seen: list[str]) -> None:
-    """Nothing leaves the machine: every non-local request is recorded, then aborted."""
+def block_foreign_requests(context, origin: str) -> None:
+    """Nothing leaves the machine: a non-local request is aborted (pages still record it as a request)."""
 
     def handle(route):
-        url = route.request.url
-        if is_local(url, origin):
+        if is_local(route.request.url, origin):
             route.continue_()
         else:
-            seen.append(url)
             route.abort("blockedbyclient")
 
     context.route("**/*", handle)

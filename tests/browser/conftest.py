@@ -94,10 +94,10 @@ def serve_tmp(settings):
         server.server_close()
 
 
-def new_view(browser, origin: str, width: int, scheme: str, blocked: list[str]):
+def new_view(browser, origin: str, width: int, scheme: str):
     context = browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
                                   reduced_motion="reduce", service_workers="block")
-    block_foreign_requests(context, origin, blocked)
+    block_foreign_requests(context, origin)
     return context
 
 
@@ -108,7 +108,7 @@ def views(browser, origin):
 
     def get(width: int, scheme: str):
         if (width, scheme) not in made:
-            made[(width, scheme)] = new_view(browser, origin, width, scheme, [])
+            made[(width, scheme)] = new_view(browser, origin, width, scheme)
         return made[(width, scheme)]
 
     yield get

@@ -56,9 +56,8 @@ def page_html(body: str, short_disclaimer: str, *, skip_link: bool = True, hide_
     )
 
 
-@pytest.fixture
-def broken_site(tmp_path, settings, serve_tmp):
-    """A directory of small pages, each broken in one way, served under the site's own headers."""
+def write_broken_pages(tmp_path, settings):
+    """A directory of small pages, each broken in one way."""
     (tmp_path / "fixture.css").write_text(FIXTURE_CSS)
     (tmp_path / "pixel.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
     short = settings["MEDICAL_DISCLAIMER_SHORT"]
@@ -70,7 +69,13 @@ def broken_site(tmp_path, settings, serve_tmp):
         folder.mkdir()
         (folder / "index.html").write_text(page_html(
             body, short, skip_link=name != "no-skip-link", hide_disclaimer=name == "hidden-disclaimer"))
-    return serve_tmp(tmp_path, settings["SECURITY_HEADERS"])
+    return tmp_path
+
+
+@pytest.fixture
+def broken_site(tmp_path, settings, serve_tmp):
+    """The broken pages, served under the site's own headers (its CSP)."""
+    return serve_tmp(write_broken_pages(tmp_path, settings), settings["SECURITY_HEADERS"])
 
 
 @pytest.fixture
@@ -78,7 +83,7 @@ def phone(browser):
     made = []
 
     def get(origin: str):
-        made.append(new_view(browser, origin, 375, "light", []))
+        made.append(new_view(browser, origin, 375, "light"))
         return made[-1]
 
     yield get
@@ -115,6 +120,14 @@ def test_an_external_script_is_a_third_party_request_and_never_leaves(broken_sit
     # The site's CSP refuses it and the browser reports that, as a violation and on the console.
     only_line_with(csp_problems(seen), "external-script (375px, light)", "csp-violation", "script-src")
     only_line_with(console_problems(seen), "external-script (375px, light)", "console-error")
+
+
+def test_without_a_csp_the_browser_itself_stops_the_external_script(tmp_path, settings, serve_tmp, phone):
+    origin = serve_tmp(write_broken_pages(tmp_path, settings))
+    seen = look_at(phone, origin, "external-script", settings)
+    only_line_with(foreign_request_problems(seen, origin), "external-script (375px, light)", "third-party-request")
+    assert not seen.csp_violations
+    only_line_with(console_problems(seen), "external-script (375px, light)", "ERR_BLOCKED_BY_CLIENT")
 
 
 def test_a_block_wider_than_a_phone_is_horizontal_scroll(broken_site, phone, settings):
