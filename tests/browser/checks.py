@@ -83,6 +83,7 @@ class Visit:
     console_errors: list[str] = field(default_factory=list)
     csp_violations: list[str] = field(default_factory=list)
     axe_violations: list[dict] = field(default_factory=list)
+    axe_rules_passed: int = 0  # proof that axe ran at all
     scroll_width: int = 0
     inner_width: int = 0
     disclaimer: dict | None = None
@@ -146,6 +147,7 @@ def visit(context, url: str, label: str, *, origin: str, settings: dict, disclai
             WCAG_TAGS,
         )
         seen.axe_violations = result["violations"]
+        seen.axe_rules_passed = len(result["passes"])
         seen.csp_violations += page.evaluate("window.__cspViolations || []")
     finally:
         page.close()
