@@ -142,7 +142,7 @@ PEOPLE = {
 
 # --- Notices: the one place their wording lives --------------------------------------------------
 MEDICAL_DISCLAIMER = (
-    "This article is for general education. It is not medical advice and does not replace an "
+    "This information is for general education. It is not medical advice and does not replace an "
     "assessment by a clinician who knows your history. Do not start, stop or change a treatment "
     "without talking to your own clinician."
 )
@@ -161,7 +161,7 @@ OFFLABEL_NOTICE = (
 AFFILIATE_NOTICE = (
     "This page contains affiliate links. If you buy something through one of them, the clinic may "
     "earn a small commission at no extra cost to you. As an Amazon Associate I earn from qualifying "
-    "purchases. We choose what to mention on its merits, and commissions do not affect it."
+    "purchases. The clinic chooses what to mention on its merits, and commissions do not affect it."
 )
 
 # --- Affiliate links ------------------------------------------------------------------------------
