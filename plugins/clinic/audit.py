@@ -7,8 +7,12 @@ settings, so a template or plugin change that drops a notice is caught here.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
+import json
+import os
 import re
 import xml.etree.ElementTree as ET
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,6 +32,14 @@ HIDING_CLASSES = {"hidden", "visually-hidden", "sr-only", "screen-reader-text"}
 # Signatures of analytics and tracking code, inline or by file name.
 TRACKERS = re.compile(r"gtag\(|google-analytics|googletagmanager|fbq\(|_paq\.push|matomo|plausible|hotjar|"
                       r"segment\.com|mixpanel|clarity\.ms", re.IGNORECASE)
+# Every setting the page and feed checks read. Workers and the cache see only these, so a check that starts
+# reading another setting fails loudly (KeyError) until it is added here, and the cache key covers it.
+AUDITED_SETTINGS = ("MEDICAL_DISCLAIMER", "EMERGENCY_NOTICE", "OFFLABEL_NOTICE", "MEDICAL_DISCLAIMER_SHORT",
+                    "AFFILIATE_NOTICE", "AFFILIATE_LINK_PATTERNS", "AFFILIATE_REL", "SITEURL", "SITE_PUBLIC_URL")
+# The checks' own code: a cached pass must not outlive a change to what a pass means.
+AUDIT_CODE = ("audit.py", "rules.py", "affiliate.py", "soup.py", "problems.py")
+# Below this many pages to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN_PAGES = 50
 
 
 @dataclass
@@ -41,6 +53,17 @@ class Summary:
     disclaimers_shown: int = 0
     offlabel_shown: int = 0
     problems: list[Problem] = field(default_factory=list)
+
+    COUNTS = ("pages", "articles", "feeds", "feed_entries", "affiliate_links", "notices_shown", "disclaimers_shown",
+              "offlabel_shown")
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in self.COUNTS}
+
+    def add(self, counts: dict[str, int], problems=()) -> None:
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + counts.get(name, 0))
+        self.problems.extend(problems)
 
     def lines(self) -> list[str]:
         return [
@@ -65,24 +88,110 @@ def article_glob(settings) -> str:
 
 
 def audit(output: Path, settings) -> Summary:
+    """Every page, stylesheet and feed in `output`; problems in sorted file order.
+
+    With the content cache on (incremental builds), a page or feed whose bytes, place and audited settings
+    are those of one that passed the last passing audit is not parsed again (AuditCache).
+    """
     output = Path(output)
     summary = Summary()
+    checks = {key: settings.get(key) for key in AUDITED_SETTINGS}
+    cache = AuditCache(settings, checks) if settings.get("CACHE_CONTENT") else None
     pattern = article_glob(settings)
     offlabel = offlabel_pages(output, settings)
-    feed_bodies: dict = {}  # entry body -> what it shows; each body is in several feeds
+    jobs = []
     for page in sorted(output.rglob("*.html")):
         rel = page.relative_to(output).as_posix()
-        is_article = fnmatch.fnmatch(rel, pattern)
-        summary.pages += 1
-        summary.articles += is_article
-        audit_page(rel, page.read_text(encoding="utf-8"), settings, is_article, summary, offlabel=rel in offlabel)
+        jobs.append(("page", rel, page.read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel))
+    _run(jobs, checks, cache, summary, parallel=True)
     for sheet in sorted(output.rglob("*.css")):
         audit_stylesheet(sheet.relative_to(output).as_posix(), sheet.read_text(encoding="utf-8"), settings, summary)
-    for feed in sorted(output.rglob("*.xml")):
-        rel = feed.relative_to(output).as_posix()
-        if rel.startswith("feeds/"):
-            audit_feed(rel, feed.read_text(encoding="utf-8"), settings, summary, memo=feed_bodies)
+    feeds = [feed.relative_to(output).as_posix() for feed in sorted(output.rglob("*.xml"))]
+    # Feeds share entry bodies (all, category; Atom and RSS), so they run in one process with one memo.
+    _run([("feed", rel, (output / rel).read_bytes(), False, False) for rel in feeds if rel.startswith("feeds/")],
+         checks, cache, summary, parallel=False)
+    if cache is not None and not summary.problems:
+        cache.save()
     return summary
+
+
+def _run(jobs, checks: dict, cache, summary: Summary, parallel: bool) -> None:
+    """Audit each job not known to pass from the cache, in job order, into `summary`."""
+    todo = []
+    for job in jobs:
+        key = cache.key(job) if cache is not None else None
+        counts = cache.get(key) if cache is not None else None
+        if counts is not None:
+            summary.add(counts)
+        else:
+            todo.append((key, job))
+    workers = os.cpu_count() or 1
+    if parallel and workers > 1 and len(todo) > PARALLEL_MIN_PAGES:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            # map keeps job order, so problems come out as from one process.
+            results = list(pool.map(_audit_job, [job for _, job in todo], [checks] * len(todo),
+                                    chunksize=max(1, len(todo) // (workers * 4))))
+    else:
+        memo: dict = {}
+        results = [_audit_job(job, checks, memo) for _, job in todo]
+    for (key, _), result in zip(todo, results):
+        summary.add(result.counts(), result.problems)
+        if cache is not None:
+            cache.put(key, result.counts())
+
+
+def _audit_job(job, checks: dict, memo: dict | None = None) -> Summary:
+    kind, rel, data, is_article, offlabel = job
+    part = Summary()
+    if kind == "feed":
+        audit_feed(rel, data.decode("utf-8"), checks, part, memo=memo)
+    else:
+        part.pages, part.articles = 1, int(is_article)
+        audit_page(rel, data.decode("utf-8"), checks, is_article, part, offlabel=offlabel)
+    return part
+
+
+class AuditCache:
+    """Counts of the pages and feeds that passed the last passing audit, kept in CACHE_PATH/audit.json.
+
+    A key is the sha256 of the file's bytes, its path and kind (article? off-label?), the audited settings
+    and the audit's own code, so an entry only ever stands for "these exact inputs passed". Results are
+    written only when the whole audit passed; a failing file is never recorded and is parsed every time.
+    """
+
+    def __init__(self, settings, checks: dict):
+        self.path = Path(settings["CACHE_PATH"]) / "audit.json"
+        code = Path(__file__).parent
+        basis = json.dumps(checks, sort_keys=True, default=repr) + "".join(
+            (code / name).read_text(encoding="utf-8") for name in AUDIT_CODE)
+        self.salt = hashlib.sha256(basis.encode("utf-8")).hexdigest()
+        try:
+            self.known = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.known = {}
+        self.seen: dict[str, dict] = {}
+
+    def key(self, job) -> str:
+        kind, rel, data, is_article, offlabel = job
+        digest = hashlib.sha256(f"{self.salt}\0{kind}\0{rel}\0{is_article}\0{offlabel}\0".encode("utf-8"))
+        digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> dict | None:
+        counts = self.known.get(key)
+        if isinstance(counts, dict):
+            self.seen[key] = counts
+        return counts if isinstance(counts, dict) else None
+
+    def put(self, key: str, counts: dict) -> None:
+        self.seen[key] = counts
+
+    def save(self) -> None:
+        """Only this audit's files, so entries for pages that no longer exist do not pile up."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        temporary.write_text(json.dumps(self.seen, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.path)
 
 
 def offlabel_pages(output: Path, settings) -> set[str]:
