@@ -132,7 +132,7 @@ def _run(jobs, checks: dict, cache, summary: Summary, parallel: bool) -> None:
             results = list(pool.map(_audit_job, [job for _, job in todo], [checks] * len(todo),
                                     chunksize=max(1, len(todo) // (workers * 4))))
     else:
-        memo: dict = {}
+        memo = cache.bodies if cache is not None else {}
         results = [_audit_job(job, checks, memo) for _, job in todo]
     for (key, _), result in zip(todo, results):
         summary.add(result.counts(), result.problems)
@@ -166,10 +166,14 @@ class AuditCache:
             (code / name).read_text(encoding="utf-8") for name in AUDIT_CODE)
         self.salt = hashlib.sha256(basis.encode("utf-8")).hexdigest()
         try:
-            self.known = json.loads(self.path.read_text(encoding="utf-8"))
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.known = {}
+            stored = {}
+        self.known = stored.get("files", {}) if isinstance(stored, dict) else {}
         self.seen: dict[str, dict] = {}
+        # What each feed entry body shows is a pure function of the body and the salt, and most bodies of
+        # an edited feed are unchanged, so those results are kept too.
+        self.bodies = _BodyMemo(self.salt, stored.get("bodies", {}) if isinstance(stored, dict) else {})
 
     def key(self, job) -> str:
         kind, rel, data, is_article, offlabel = job
@@ -190,8 +194,34 @@ class AuditCache:
         """Only this audit's files, so entries for pages that no longer exist do not pile up."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps(self.seen, sort_keys=True), encoding="utf-8")
+        temporary.write_text(json.dumps({"files": self.seen, "bodies": self.bodies.used or self.bodies.stored},
+                                        sort_keys=True),
+                             encoding="utf-8")
         os.replace(temporary, self.path)
+
+
+class _BodyMemo(dict):
+    """audit_feed's memo {body: what it shows}, backed by the results stored for bodies by sha256."""
+
+    def __init__(self, salt: str, stored: dict):
+        super().__init__()
+        self.salt, self.stored, self.used = salt, stored, {}
+
+    def _key(self, body: str) -> str:
+        return hashlib.sha256(f"{self.salt}\0{body}".encode("utf-8")).hexdigest()
+
+    def __contains__(self, body) -> bool:
+        if dict.__contains__(self, body):
+            return True
+        found = self.stored.get(self._key(body))
+        if isinstance(found, list) and len(found) == 3:
+            self.__setitem__(body, tuple(found))
+            return True
+        return False
+
+    def __setitem__(self, body, result) -> None:
+        super().__setitem__(body, result)
+        self.used[self._key(body)] = result
 
 
 def offlabel_pages(output: Path, settings) -> set[str]:
