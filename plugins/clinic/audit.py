@@ -99,24 +99,34 @@ def audit(output: Path, settings) -> Summary:
     cache = AuditCache(settings, checks) if settings.get("CACHE_CONTENT") else None
     pattern = article_glob(settings)
     offlabel = offlabel_pages(output, settings)
-    jobs = []
+    pages = []
     for page in sorted(output.rglob("*.html")):
         rel = page.relative_to(output).as_posix()
-        jobs.append(("page", rel, page.read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel))
-    _run(jobs, checks, cache, summary, parallel=True)
+        pages.append(("page", rel, page.read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel))
+    feeds = [("feed", rel, (output / rel).read_bytes(), False, False)
+             for rel in (feed.relative_to(output).as_posix() for feed in sorted(output.rglob("*.xml")))
+             if rel.startswith("feeds/")]
+    pages, feeds = _uncached(pages, cache, summary), _uncached(feeds, cache, summary)
+    # Feeds share entry bodies (all, category; Atom and RSS): each distinct body is checked once, up front,
+    # alongside the pages; the feeds themselves then only look their bodies up.
+    memo = cache.bodies if cache is not None else {}
+    bodies = [body for body in sorted({body for _, job in feeds for body in _feed_bodies(job[2])})
+              if body not in memo]
+    with _pool(len(pages) + len(bodies)) as pool:
+        results = _map(pool, _audit_job, [job for _, job in pages], checks)
+        for body, shows in zip(bodies, _map(pool, _feed_body, bodies, checks)):
+            memo[body] = shows
+    _merge(pages, results, cache, summary)
     for sheet in sorted(output.rglob("*.css")):
         audit_stylesheet(sheet.relative_to(output).as_posix(), sheet.read_text(encoding="utf-8"), settings, summary)
-    feeds = [feed.relative_to(output).as_posix() for feed in sorted(output.rglob("*.xml"))]
-    # Feeds share entry bodies (all, category; Atom and RSS), so they run in one process with one memo.
-    _run([("feed", rel, (output / rel).read_bytes(), False, False) for rel in feeds if rel.startswith("feeds/")],
-         checks, cache, summary, parallel=False)
+    _merge(feeds, [_audit_job(job, checks, memo) for _, job in feeds], cache, summary)
     if cache is not None and not summary.problems:
         cache.save()
     return summary
 
 
-def _run(jobs, checks: dict, cache, summary: Summary, parallel: bool) -> None:
-    """Audit each job not known to pass from the cache, in job order, into `summary`."""
+def _uncached(jobs, cache, summary: Summary) -> list:
+    """(key, job) for each job not known to pass from the cache; the counts of the others go to `summary`."""
     todo = []
     for job in jobs:
         key = cache.key(job) if cache is not None else None
@@ -125,19 +135,54 @@ def _run(jobs, checks: dict, cache, summary: Summary, parallel: bool) -> None:
             summary.add(counts)
         else:
             todo.append((key, job))
-    workers = os.cpu_count() or 1
-    if parallel and workers > 1 and len(todo) > PARALLEL_MIN_PAGES:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            # map keeps job order, so problems come out as from one process.
-            results = list(pool.map(_audit_job, [job for _, job in todo], [checks] * len(todo),
-                                    chunksize=max(1, len(todo) // (workers * 4))))
-    else:
-        memo = cache.bodies if cache is not None else {}
-        results = [_audit_job(job, checks, memo) for _, job in todo]
+    return todo
+
+
+def _merge(todo, results, cache, summary: Summary) -> None:
     for (key, _), result in zip(todo, results):
         summary.add(result.counts(), result.problems)
         if cache is not None:
             cache.put(key, result.counts())
+
+
+class _pool:
+    """Worker processes when there is enough to parse to pay for starting them, else None."""
+
+    def __init__(self, tasks: int):
+        workers = os.cpu_count() or 1
+        self.executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 and tasks > PARALLEL_MIN_PAGES else None
+        self.workers = workers
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.executor is not None:
+            self.executor.shutdown()
+
+
+def _map(pool: _pool, function, items: list, checks: dict) -> list:
+    """function(item, checks) for each item, in item order (so problems come out as from one process)."""
+    if pool.executor is None or not items:
+        return [function(item, checks) for item in items]
+    chunk = max(1, len(items) // (pool.workers * 4))
+    return list(pool.executor.map(function, items, [checks] * len(items), chunksize=chunk))
+
+
+def _feed_bodies(xml: bytes) -> list[str]:
+    try:
+        root = ET.fromstring(xml)
+    except ET.ParseError:
+        return []  # audit_feed reports it as before
+    entries = root.findall(f"{ATOM}entry") or root.findall("./channel/item")
+    return [body for entry in entries for body in _entry_bodies(entry)]
+
+
+def _entry_bodies(entry) -> list[str]:
+    bodies = [e.text or "" for e in entry if e.tag in (f"{ATOM}content", f"{ATOM}summary", "description")]
+    if not any(body.strip() for body in bodies):
+        bodies = [""]  # an entry with no text at all carries no disclaimer either
+    return bodies
 
 
 def _audit_job(job, checks: dict, memo: dict | None = None) -> Summary:
@@ -446,10 +491,7 @@ def audit_feed(rel: str, xml: str, settings, summary: Summary, memo: dict | None
         summary.feed_entries += 1
         line = entry_lines[index - 1] if index <= len(entry_lines) else 1
         title = entry.findtext(f"{ATOM}title") or entry.findtext("title") or f"entry {index}"
-        bodies = [e.text or "" for e in entry if e.tag in (f"{ATOM}content", f"{ATOM}summary", "description")]
-        if not any(body.strip() for body in bodies):
-            bodies = [""]  # an entry with no text at all carries no disclaimer either
-        for body in bodies:
+        for body in _entry_bodies(entry):
             if body not in memo:
                 memo[body] = _feed_body(body, settings)
             shown, links, notice_first = memo[body]
