@@ -8,7 +8,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from . import content, notices, rules
+from . import notices, rules, transform_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
 from . import content_rules, text_metadata
@@ -19,12 +19,12 @@ from .problems import report
 def rewrite_content(instance):
     if not isinstance(instance, (Article, Page)) or not instance._content:
         return
-    html, facts = content.transform(instance._content, instance.settings)
+    html, facts = transform_cache.transform(instance._content, instance.settings)
     instance._content = html
     instance.affiliate_links = facts.affiliate_links
     if getattr(instance, "_summary", None):
         # A written Summary reaches feeds as HTML: its links get the same rel, and count for the notice.
-        instance._summary, summary_facts = content.transform(instance._summary, instance.settings)
+        instance._summary, summary_facts = transform_cache.transform(instance._summary, instance.settings)
         instance.affiliate_links = summary_facts.affiliate_links + instance.affiliate_links
     instance.faq = facts.faq
     instance.toc_entries = facts.toc
@@ -85,6 +85,7 @@ def add_template_helpers(generator):
 
 
 def register():
+    signals.initialized.connect(transform_cache.start_run)
     signals.content_object_init.connect(rewrite_content)
     signals.all_generators_finalized.connect(drafts.warn_about_drafts)
     signals.all_generators_finalized.connect(enforce_rules)

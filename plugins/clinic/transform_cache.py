@@ -1,0 +1,70 @@
+"""Reuse content.transform's result for unchanged article HTML across incremental builds.
+
+With the content cache on, Pelican skips Markdown for unchanged files, but the one-parse rewrite
+(content.transform: a BeautifulSoup parse and serialisation per article) still ran on every article: a
+quarter of a one-article rebuild (benchmarks/build.py, profile at 300 articles). Its result depends only
+on the HTML, the settings it reads, its own code and the image files whose sizes it reads, so it is kept
+in CACHE_PATH/transform under the sha256 of all of those. Production builds (content cache off) never
+use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+from . import content
+
+SETTINGS = ("AFFILIATE_LINK_PATTERNS", "AFFILIATE_SEARCH_URL", "AFFILIATE_TAG", "AFFILIATE_REL", "SITEURL", "PATH")
+CODE = ("content.py", "affiliate.py", "images.py", "rules.py", "transform_cache.py")
+# Sources are what the HTML comes from; every other file under PATH may be an image whose size is read.
+SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm"}
+
+
+def transform(html: str, settings) -> tuple[str, content.Facts]:
+    if not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
+        return content.transform(html, settings)
+    chosen = json.dumps({key: settings.get(key) for key in SETTINGS}, sort_keys=True, default=repr)
+    key = hashlib.sha256(_salt(chosen, str(settings.get("PATH", ""))) + html.encode("utf-8")).hexdigest()
+    entry = Path(settings["CACHE_PATH"]) / "transform" / key
+    try:
+        return pickle.loads(entry.read_bytes())
+    except Exception:  # noqa: BLE001 - missing, half-written or from older code: transform again
+        pass
+    result = content.transform(html, settings)
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
+        temporary.write_bytes(pickle.dumps(result))
+        os.replace(temporary, entry)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return result
+
+
+def start_run(pelican=None) -> None:
+    """Each Pelican run looks at the image files afresh (`invoke livereload` builds in one process)."""
+    _salt.cache_clear()
+
+
+@lru_cache(maxsize=4)
+def _salt(chosen_settings: str, content_root: str) -> bytes:
+    """The settings, the code, and every non-source file under PATH (path, size, modification time)."""
+    digest = hashlib.sha256(chosen_settings.encode("utf-8"))
+    here = Path(__file__).parent
+    for name in CODE:
+        digest.update((here / name).read_bytes())
+    if content_root and os.path.isdir(content_root):
+        for folder, dirs, files in os.walk(content_root):
+            dirs.sort()
+            for name in sorted(files):
+                if os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES:
+                    continue
+                path = os.path.join(folder, name)
+                stat = os.stat(path)
+                digest.update(f"\0{os.path.relpath(path, content_root)}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+    return digest.digest()
