@@ -32,3 +32,26 @@ def test_a_cached_transform_equals_a_fresh_one_and_sees_a_changed_image(settings
     again = transform_cache.transform(HTML, _settings(settings, tmp_path, cached=True))
     assert 'width="80"' in again[0]
     assert again == content.transform(HTML, _settings(settings, tmp_path, cached=False))
+
+
+def test_cached_typogrify_equals_typogrify_and_is_only_used_with_the_content_cache(tmp_path):
+    from types import SimpleNamespace
+
+    import typogrify.filters as filters
+
+    from clinic import typogrify_cache
+
+    original = getattr(filters.typogrify, "__wrapped__", filters.typogrify)
+    text = '<p>"Heat" &amp; rest -- then walk... ask the NHS clinic</p>'
+    expected = original(text, ["pre", "code"])
+    on = SimpleNamespace(settings={"CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path), "TYPOGRIFY": True})
+    try:
+        typogrify_cache.use_cache_for_run(on)
+        assert filters.typogrify is not original
+        assert filters.typogrify(text, ["pre", "code"]) == expected  # stores it
+        assert list((tmp_path / "typogrify").iterdir())
+        assert filters.typogrify(text, ["pre", "code"]) == expected  # reads it
+        assert filters.typogrify(text, []) == original(text, [])  # other arguments, another entry
+    finally:
+        typogrify_cache.use_cache_for_run(SimpleNamespace(settings={"CACHE_CONTENT": False}))
+    assert filters.typogrify is original

@@ -8,7 +8,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from . import notices, rules, transform_cache
+from . import notices, rules, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
 from . import content_rules, text_metadata
@@ -86,6 +86,7 @@ def add_template_helpers(generator):
 
 def register():
     signals.initialized.connect(transform_cache.start_run)
+    signals.initialized.connect(typogrify_cache.use_cache_for_run)
     signals.content_object_init.connect(rewrite_content)
     signals.all_generators_finalized.connect(drafts.warn_about_drafts)
     signals.all_generators_finalized.connect(enforce_rules)
