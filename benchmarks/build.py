@@ -6,10 +6,13 @@ It copies content/ into a temporary directory, adds N synthetic articles (benchm
 times, interleaved so that load on the shared machine hits every kind alike:
 - full:   our production build (clinic.build.build with publishconf.py: plugin, theme, post-build steps, audit);
 - bare:   Pelican alone on the same content (its default theme, no plugins, same Markdown and feed settings);
-- incremental: our production build again after editing one article, with Pelican's content cache on.
+- incremental: our production build again after editing one article, with the content cache on: Pelican
+  skips Markdown for unchanged files (reader layer), and our own caches in CACHE_PATH skip the unchanged
+  parts of the rest (typogrify_cache, transform_cache, the audit's AuditCache, precompressed copies).
+The full build audits its pages in worker processes (os.cpu_count()), so on a busy machine it varies more.
 Every timed build runs in its own child process so imports and caches never leak from one run to the next.
 Peak memory is each child's maximum resident set size, from os.wait4's rusage (it counts the child and
-any process it waited for, such as Pagefind).
+any process it waited for, such as Pagefind and the audit's workers, as the largest one, not a sum).
 """
 
 from __future__ import annotations
@@ -149,7 +152,7 @@ def measure(count: int, repeat: int, kinds=("full", "bare", "incremental")) -> d
         workdir = Path(tmp)
         synthetic = prepare(workdir, count)
         if "incremental" in kinds:
-            run_child("cached", workdir, workdir / "out-incremental")  # fills the content cache
+            run_child("cached", workdir, workdir / "out-incremental")  # fills the content and audit caches
         for round_number in range(repeat):
             # Rotate the order so no kind always runs first (cold disk cache) or last.
             order = list(kinds[round_number % len(kinds):]) + list(kinds[:round_number % len(kinds)])
