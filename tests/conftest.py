@@ -6,6 +6,7 @@ what it wrote, never on the Markdown.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -105,28 +106,35 @@ GOOD_ARTICLE = textwrap.dedent(
 )
 
 
+def make_content(root: Path, files: dict[str, str | bytes]) -> Path:
+    """A content folder under `root` holding `files`, plus the robots.txt template every site needs."""
+    content = root / "content"
+    for rel, text in files.items():
+        path = content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+    (content / "extra").mkdir(parents=True, exist_ok=True)
+    shutil.copy(CONTENT / "extra" / "robots.txt", content / "extra" / "robots.txt")
+    return content
+
+
+def build_site_from(root: Path, files: dict[str, str | bytes], *sets: str, theme: Path | None = None,
+                    settings_file: Path = PROD_SETTINGS) -> BuildResult:
+    """Build a small site made of `files` under `root` with the real theme and settings (or `theme`)."""
+    content = make_content(root, files)
+    overrides = [f"PATH={content}", f"CACHE_PATH={root / 'cache'}", f'RULES_TODAY="{FIXTURE_TODAY}"']
+    if theme is not None:
+        overrides.append(f"THEME={theme}")
+    return run_build(settings_file, root / "output", *overrides, *sets)
+
+
 @pytest.fixture
 def fixture_site(tmp_path):
     """Make a small site from {relative path: text} and build it with the real theme and settings."""
-
-    def make(files: dict[str, str | bytes], *sets: str, theme: Path | None = None,
-             settings_file: Path = PROD_SETTINGS) -> BuildResult:
-        content = tmp_path / "content"
-        for rel, text in files.items():
-            path = content / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(text, encoding="utf-8")
-        (content / "extra").mkdir(exist_ok=True)
-        shutil.copy(CONTENT / "extra" / "robots.txt", content / "extra" / "robots.txt")
-        overrides = [f"PATH={content}", "CACHE_PATH=" + str(tmp_path / "cache"), f'RULES_TODAY="{FIXTURE_TODAY}"']
-        if theme is not None:
-            overrides.append(f"THEME={theme}")
-        return run_build(settings_file, tmp_path / "output", *overrides, *sets)
-
-    return make
+    return functools.partial(build_site_from, tmp_path)
 
 
 @pytest.fixture

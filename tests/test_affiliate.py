@@ -5,7 +5,6 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
-import shutil
 
 import pytest
 from bs4 import BeautifulSoup
@@ -13,7 +12,7 @@ from bs4 import BeautifulSoup
 from clinic import affiliate
 from clinic.audit import normalise
 from clinic.build import load_settings
-from conftest import CONTENT, GOOD_ARTICLE, PROD_SETTINGS, ROOT, article_sources, metadata_of, run_build
+from conftest import CONTENT, GOOD_ARTICLE, PROD_SETTINGS, article_sources, build_site_from, metadata_of
 
 TODAY = 'RULES_TODAY="2026-11-15"'
 CUSTOM_PATTERN = r"^https://shop\.partner\.example/"
@@ -51,15 +50,9 @@ def affiliate_article() -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """The fixture article with every link form, built once with a partner pattern added in settings."""
-    root = tmp_path_factory.mktemp("affiliate")
-    content = root / "content"
-    (content / "articles").mkdir(parents=True)
-    (content / "extra").mkdir()
-    (content / "articles" / "fixture.md").write_text(affiliate_article(), encoding="utf-8")
-    shutil.copy(CONTENT / "extra" / "robots.txt", content / "extra" / "robots.txt")
     patterns = load_settings(PROD_SETTINGS)["AFFILIATE_LINK_PATTERNS"] + [CUSTOM_PATTERN]
-    result = run_build(PROD_SETTINGS, root / "output", f"PATH={content}", f"CACHE_PATH={root / 'cache'}", TODAY,
-                       "AFFILIATE_LINK_PATTERNS=" + json.dumps(patterns), cwd=ROOT)
+    result = build_site_from(tmp_path_factory.mktemp("affiliate"), {"articles/fixture.md": affiliate_article()},
+                             TODAY, "AFFILIATE_LINK_PATTERNS=" + json.dumps(patterns))
     assert result.returncode == 0, result.stderr
     return result.output
 

@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup
 from clinic import deploy, guard, headers
 from clinic.audit import normalise
 from clinic.serve import make_server
-from conftest import GOOD_ARTICLE, PROD_SETTINGS, ROOT, run_build
+from conftest import GOOD_ARTICLE, PROD_SETTINGS, ROOT, build_site_from, make_content, run_build
 
 BAD_INPUT = Path(__file__).parent / "bad_input"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -197,11 +197,7 @@ def test_the_guard_names_only_the_setting_that_still_holds_examples(settings):
 
 
 def _publish_fixture(tmp_path, theme=None):
-    content = tmp_path / "content"
-    (content / "articles").mkdir(parents=True, exist_ok=True)
-    (content / "extra").mkdir(exist_ok=True)
-    (content / "articles" / "fixture.md").write_text(REAL_ARTICLE, encoding="utf-8")
-    shutil.copy(ROOT / "content" / "extra" / "robots.txt", content / "extra" / "robots.txt")
+    content = make_content(tmp_path, {"articles/fixture.md": REAL_ARTICLE})
     sets = [f"PATH={content}", f"CACHE_PATH={tmp_path / 'cache'}", "CLINIC=" + json.dumps(REAL_CLINIC),
             "PEOPLE=" + json.dumps(REAL_PEOPLE)] + [f"{k}={json.dumps(v)}" for k, v in REAL_SITE.items()]
     sets += [f"THEME={theme}"] if theme else []
@@ -256,13 +252,7 @@ def escaping_article() -> str:
 
 @pytest.fixture(scope="module")
 def escaped_site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("escaping")
-    content = root / "content"
-    (content / "articles").mkdir(parents=True)
-    (content / "extra").mkdir()
-    (content / "articles" / "fixture.md").write_text(escaping_article(), encoding="utf-8")
-    shutil.copy(ROOT / "content" / "extra" / "robots.txt", content / "extra" / "robots.txt")
-    result = run_build(PROD_SETTINGS, root / "output", f"PATH={content}", f"CACHE_PATH={root / 'cache'}")
+    result = build_site_from(tmp_path_factory.mktemp("escaping"), {"articles/fixture.md": escaping_article()})
     assert result.returncode == 0, result.stderr
     return result.output
 
