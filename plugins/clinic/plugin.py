@@ -8,7 +8,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from . import notices, rules, transform_cache, typogrify_cache
+from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
 from . import content_rules, text_metadata
@@ -63,7 +63,7 @@ def enforce_rules(generators):
             for article in generator.articles:
                 with open(article.source_path, encoding="utf-8") as handle:
                     source = handle.read()
-                problems.extend(rules.check_article(article, generator.settings, source))
+                problems.extend(rules_cache.check_article(article, generator.settings, source))
                 problems.extend(newpost.check_unfinished(article, generator.settings, source))
             problems.extend(drafts.links_to_drafts(generator.articles, [*generator.drafts, *generator.drafts_translations],
                                                    generator.settings))
@@ -76,8 +76,8 @@ def enforce_rules(generators):
 
 def add_notices_to_feed(context, feed):
     for item in feed.items:
-        item["content"] = notices.with_notices(item.get("content"), context)
-        item["description"] = notices.with_notices(item.get("description"), context)
+        item["content"] = notice_cache.with_notices(item.get("content"), context)
+        item["description"] = notice_cache.with_notices(item.get("description"), context)
 
 
 def add_template_helpers(generator):
@@ -86,6 +86,8 @@ def add_template_helpers(generator):
 
 def register():
     signals.initialized.connect(transform_cache.start_run)
+    signals.initialized.connect(rules_cache.start_run)
+    signals.initialized.connect(notice_cache.start_run)
     signals.initialized.connect(typogrify_cache.use_cache_for_run)
     signals.content_object_init.connect(rewrite_content)
     signals.all_generators_finalized.connect(drafts.warn_about_drafts)
