@@ -151,3 +151,17 @@ def test_development_output_is_neither_minified_nor_compressed(tmp_path):
     before = page.read_text()
     assert assets.minify_output(tmp_path, {}) == [] and assets.precompress_output(tmp_path, {}) == []
     assert page.read_text() == before and sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
+
+
+def test_incremental_builds_reuse_stored_copies_that_match_the_final_bytes(tmp_path):
+    settings = {"PRECOMPRESS_OUTPUT": True, "CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path / "cache")}
+    first, edited = "<p>Rest, then walk a little further.</p>\n" * 80, "<p>Walk, then rest a little.</p>\n" * 80
+    for name, text in (("first", first), ("second", first), ("edited", edited)):
+        page = tmp_path / name / "index.html"
+        page.parent.mkdir()
+        page.write_text(text, encoding="utf-8")
+        assert assets.precompress_output(tmp_path / name, settings) == []
+        assert gzip_module.decompress(page.with_name("index.html.gz").read_bytes()) == page.read_bytes(), name
+        assert brotli.decompress(page.with_name("index.html.br").read_bytes()) == page.read_bytes(), name
+        # The unchanged page's copies are the stored ones (hard links), not compressed again; the others new.
+        assert page.with_name("index.html.br").stat().st_nlink == (2 if name == "second" else 1), name
