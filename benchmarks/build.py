@@ -8,7 +8,8 @@ times, interleaved so that load on the shared machine hits every kind alike:
 - bare:   Pelican alone on the same content (its default theme, no plugins, same Markdown and feed settings);
 - incremental: our production build again after editing one article, with the content cache on: Pelican
   skips Markdown for unchanged files (reader layer), and our own caches in CACHE_PATH skip the unchanged
-  parts of the rest (typogrify_cache, transform_cache, the audit's AuditCache, precompressed copies).
+  parts of the rest (typogrify_cache, transform_cache, rules_cache, notice_cache, the audit's AuditCache,
+  precompressed copies, hard-linked).
 The full build audits its pages in worker processes (os.cpu_count()), so on a busy machine it varies more.
 Every timed build runs in its own child process so imports and caches never leak from one run to the next.
 Peak memory is each child's maximum resident set size, from os.wait4's rusage (it counts the child and
