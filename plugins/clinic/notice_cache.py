@@ -10,16 +10,12 @@ the sha256 of those, and looked up once per run. Production builds (content cach
 from __future__ import annotations
 
 import hashlib
-import json
-import os
-import re
-from functools import lru_cache
 from pathlib import Path
 
 from . import notices
+from .disk_cache import chosen_settings, code_digest, remembered, setting_names, text_codec
 
 CODE = ("notices.py", "affiliate.py", "notice_cache.py")
-SETTING_NAME = re.compile(r"""settings(?:\.get\(|\[)\s*["'](\w+)["']""")
 
 
 # This run's results by key: each entry is in several feeds, so its file is read once, not once per feed.
@@ -29,41 +25,13 @@ _seen: dict[str, str] = {}
 def with_notices(html: str | None, settings) -> str | None:
     if html is None or not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
         return notices.with_notices(html, settings)
-    chosen = json.dumps({name: settings.get(name) for name in _setting_names()}, sort_keys=True, default=repr)
-    key = hashlib.sha256(_code() + chosen.encode("utf-8") + b"\0" + html.encode("utf-8")).hexdigest()
+    chosen = chosen_settings(settings, setting_names(CODE))
+    key = hashlib.sha256(code_digest(CODE) + chosen.encode("utf-8") + b"\0" + html.encode("utf-8")).hexdigest()
     if key not in _seen:
-        _seen[key] = _stored(Path(settings["CACHE_PATH"]) / "notices" / key, html, settings)
+        _seen[key] = remembered(Path(settings["CACHE_PATH"]) / "notices" / key,
+                                lambda: notices.with_notices(html, settings), **text_codec())
     return _seen[key]
 
 
 def start_run(pelican=None) -> None:
     _seen.clear()
-
-
-def _stored(entry: Path, html: str, settings) -> str:
-    try:
-        return entry.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass
-    result = notices.with_notices(html, settings)
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
-        temporary.write_text(result, encoding="utf-8")
-        os.replace(temporary, entry)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-    return result
-
-
-@lru_cache(maxsize=1)
-def _setting_names() -> tuple[str, ...]:
-    """Every setting the notices' code names: one newly read is in the key without editing a list."""
-    here = Path(__file__).parent
-    return tuple(sorted({name for file in CODE for name in SETTING_NAME.findall((here / file).read_text("utf-8"))}))
-
-
-@lru_cache(maxsize=1)
-def _code() -> bytes:
-    here = Path(__file__).parent
-    return hashlib.sha256(b"".join((here / name).read_bytes() for name in CODE)).digest()

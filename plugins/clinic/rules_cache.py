@@ -20,11 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import rules
+from .disk_cache import chosen_settings, code_digest, remembered, setting_names
 from .problems import Problem
 
 CACHED = {"check_privacy", "check_raw_html", "check_links", "check_image_alt"}
 CODE = ("rules.py", "content_rules.py", "drafts.py", "soup.py", "problems.py", "preflight.py", "rules_cache.py")
-SETTING_NAME = re.compile(r"""settings(?:\.get\(|\[)\s*["'](\w+)["']""")
 # Relative paths that may climb out of PATH, written plainly or percent-encoded (the rules unquote them).
 LEAVES_PATH = re.compile(r"\.\./|%2e|\.%2f", re.IGNORECASE)
 
@@ -49,25 +49,22 @@ def _html_rule_problems(article, settings, source, html, cached) -> dict[str, li
         {key: article.metadata[key] for key in sorted(article.metadata)},
         [rule.__module__ + "." + rule.__qualname__ for rule in cached],
     ], default=str)
-    salt = _salt(json.dumps({name: settings.get(name) for name in _setting_names()}, sort_keys=True, default=repr),
-                 str(settings.get("PATH", "")))
+    salt = _salt(chosen_settings(settings, setting_names(CODE)), str(settings.get("PATH", "")))
     entry = Path(settings["CACHE_PATH"]) / "rules" / hashlib.sha256(salt + basis.encode("utf-8")).hexdigest()
-    try:
-        stored = json.loads(entry.read_text(encoding="utf-8"))
-        if set(stored) == {rule.__name__ for rule in cached}:
-            return {name: [Problem(*fields) for fields in found] for name, found in stored.items()}
-    except Exception:  # noqa: BLE001 - missing, half-written or from older code: check again
-        pass
-    result = {rule.__name__: rule(article, settings, source) for rule in cached}
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
-        temporary.write_text(json.dumps({name: [[p.path, p.line, p.rule, p.message, p.fix] for p in found]
-                                         for name, found in result.items()}), encoding="utf-8")
-        os.replace(temporary, entry)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-    return result
+    names = {rule.__name__ for rule in cached}
+
+    def load(data: bytes):
+        stored = json.loads(data)
+        if set(stored) != names:
+            raise ValueError("stored for other rules")
+        return {name: [Problem(*fields) for fields in found] for name, found in stored.items()}
+
+    def dump(result) -> bytes:
+        return json.dumps({name: [[p.path, p.line, p.rule, p.message, p.fix] for p in found]
+                           for name, found in result.items()}).encode("utf-8")
+
+    return remembered(entry, lambda: {rule.__name__: rule(article, settings, source) for rule in cached},
+                      dump=dump, load=load)
 
 
 def start_run(pelican=None) -> None:
@@ -75,20 +72,10 @@ def start_run(pelican=None) -> None:
     _salt.cache_clear()
 
 
-@lru_cache(maxsize=1)
-def _setting_names() -> tuple[str, ...]:
-    """Every setting the rules' code names: a new one read by a rule is in the key without editing this list."""
-    here = Path(__file__).parent
-    return tuple(sorted({name for file in CODE for name in SETTING_NAME.findall((here / file).read_text("utf-8"))}))
-
-
 @lru_cache(maxsize=4)
-def _salt(chosen_settings: str, content_root: str) -> bytes:
+def _salt(chosen: str, content_root: str) -> bytes:
     """The settings, the rules' code, and the path of every file under PATH (whether a linked file exists)."""
-    digest = hashlib.sha256(chosen_settings.encode("utf-8"))
-    here = Path(__file__).parent
-    for name in CODE:
-        digest.update((here / name).read_bytes())
+    digest = hashlib.sha256(chosen.encode("utf-8") + code_digest(CODE))
     if content_root and os.path.isdir(content_root):
         for folder, dirs, files in os.walk(content_root):
             dirs.sort()

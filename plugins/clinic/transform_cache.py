@@ -11,13 +11,13 @@ use it.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from functools import lru_cache
 from pathlib import Path
 
 from . import content
+from .disk_cache import chosen_settings, code_digest, remembered
 
 SETTINGS = ("AFFILIATE_LINK_PATTERNS", "AFFILIATE_SEARCH_URL", "AFFILIATE_TAG", "AFFILIATE_REL", "SITEURL", "PATH")
 CODE = ("content.py", "affiliate.py", "images.py", "rules.py", "transform_cache.py")
@@ -28,22 +28,10 @@ SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm"
 def transform(html: str, settings) -> tuple[str, content.Facts]:
     if not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
         return content.transform(html, settings)
-    chosen = json.dumps({key: settings.get(key) for key in SETTINGS}, sort_keys=True, default=repr)
+    chosen = chosen_settings(settings, SETTINGS)
     key = hashlib.sha256(_salt(chosen, str(settings.get("PATH", ""))) + html.encode("utf-8")).hexdigest()
     entry = Path(settings["CACHE_PATH"]) / "transform" / key
-    try:
-        return pickle.loads(entry.read_bytes())
-    except Exception:  # noqa: BLE001 - missing, half-written or from older code: transform again
-        pass
-    result = content.transform(html, settings)
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
-        temporary.write_bytes(pickle.dumps(result))
-        os.replace(temporary, entry)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-    return result
+    return remembered(entry, lambda: content.transform(html, settings), dump=pickle.dumps, load=pickle.loads)
 
 
 def start_run(pelican=None) -> None:
@@ -52,12 +40,9 @@ def start_run(pelican=None) -> None:
 
 
 @lru_cache(maxsize=4)
-def _salt(chosen_settings: str, content_root: str) -> bytes:
+def _salt(chosen: str, content_root: str) -> bytes:
     """The settings, the code, and every non-source file under PATH (path, size, modification time)."""
-    digest = hashlib.sha256(chosen_settings.encode("utf-8"))
-    here = Path(__file__).parent
-    for name in CODE:
-        digest.update((here / name).read_bytes())
+    digest = hashlib.sha256(chosen.encode("utf-8") + code_digest(CODE))
     if content_root and os.path.isdir(content_root):
         for folder, dirs, files in os.walk(content_root):
             dirs.sort()

@@ -14,9 +14,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 from importlib.metadata import version
 from pathlib import Path
+
+from .disk_cache import remembered, text_codec
 
 
 def use_cache_for_run(pelican) -> None:
@@ -43,16 +44,4 @@ def _cached(original, store: Path, text, *args, **kwargs):
         return original(text, *args, **kwargs)
     basis = json.dumps([_versions(), int(smartypants.Attr.default), args, kwargs, text], sort_keys=True, default=repr)
     entry = store / hashlib.sha256(basis.encode("utf-8")).hexdigest()
-    try:
-        return entry.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        pass
-    result = original(text, *args, **kwargs)
-    try:
-        store.mkdir(parents=True, exist_ok=True)
-        temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
-        temporary.write_text(result, encoding="utf-8")
-        os.replace(temporary, entry)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
-    return result
+    return remembered(entry, lambda: original(text, *args, **kwargs), **text_codec())
