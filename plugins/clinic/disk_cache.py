@@ -50,5 +50,23 @@ def setting_names(files: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({name for file in files for name in SETTING_NAME.findall((HERE / file).read_text("utf-8"))}))
 
 
+def files_digest(root: str, *, skip_suffixes=(), with_stat: bool = False) -> bytes:
+    """The relative path (and, `with_stat`, size and modification time) of every file under `root`."""
+    digest = hashlib.sha256()
+    if root and os.path.isdir(root):
+        for folder, dirs, files in os.walk(root):
+            dirs.sort()
+            for name in sorted(files):
+                if os.path.splitext(name)[1].lower() in skip_suffixes:
+                    continue
+                path = os.path.join(folder, name)
+                line = "\0" + os.path.relpath(path, root)
+                if with_stat:
+                    stat = os.stat(path)
+                    line += f"\0{stat.st_size}\0{stat.st_mtime_ns}"
+                digest.update(line.encode())
+    return digest.digest()
+
+
 def chosen_settings(settings, names) -> str:
     return json.dumps({name: settings.get(name) for name in names}, sort_keys=True, default=repr)

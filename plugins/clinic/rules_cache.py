@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import rules
-from .disk_cache import chosen_settings, code_digest, remembered, setting_names
+from .disk_cache import chosen_settings, code_digest, files_digest, remembered, setting_names
 from .problems import Problem
 
 CACHED = {"check_privacy", "check_raw_html", "check_links", "check_image_alt"}
@@ -75,10 +75,4 @@ def start_run(pelican=None) -> None:
 @lru_cache(maxsize=4)
 def _salt(chosen: str, content_root: str) -> bytes:
     """The settings, the rules' code, and the path of every file under PATH (whether a linked file exists)."""
-    digest = hashlib.sha256(chosen.encode("utf-8") + code_digest(CODE))
-    if content_root and os.path.isdir(content_root):
-        for folder, dirs, files in os.walk(content_root):
-            dirs.sort()
-            for name in sorted(files):
-                digest.update(b"\0" + os.path.relpath(os.path.join(folder, name), content_root).encode())
-    return digest.digest()
+    return hashlib.sha256(chosen.encode("utf-8") + code_digest(CODE) + files_digest(content_root)).digest()

@@ -11,13 +11,12 @@ use it.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 from functools import lru_cache
 from pathlib import Path
 
 from . import content
-from .disk_cache import chosen_settings, code_digest, remembered
+from .disk_cache import chosen_settings, code_digest, files_digest, remembered
 
 SETTINGS = ("AFFILIATE_LINK_PATTERNS", "AFFILIATE_SEARCH_URL", "AFFILIATE_TAG", "AFFILIATE_REL", "SITEURL", "PATH")
 CODE = ("content.py", "affiliate.py", "images.py", "rules.py", "transform_cache.py")
@@ -42,14 +41,5 @@ def start_run(pelican=None) -> None:
 @lru_cache(maxsize=4)
 def _salt(chosen: str, content_root: str) -> bytes:
     """The settings, the code, and every non-source file under PATH (path, size, modification time)."""
-    digest = hashlib.sha256(chosen.encode("utf-8") + code_digest(CODE))
-    if content_root and os.path.isdir(content_root):
-        for folder, dirs, files in os.walk(content_root):
-            dirs.sort()
-            for name in sorted(files):
-                if os.path.splitext(name)[1].lower() in SOURCE_SUFFIXES:
-                    continue
-                path = os.path.join(folder, name)
-                stat = os.stat(path)
-                digest.update(f"\0{os.path.relpath(path, content_root)}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
-    return digest.digest()
+    files = files_digest(content_root, skip_suffixes=SOURCE_SUFFIXES, with_stat=True)
+    return hashlib.sha256(chosen.encode("utf-8") + code_digest(CODE) + files).digest()
