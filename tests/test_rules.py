@@ -148,7 +148,7 @@ def review(settings, reviewed: str, today: str):
 
 def test_the_review_interval_is_measured_from_settings(settings):
     months = settings["REVIEW_INTERVAL_MONTHS"]
-    due = rules.add_months(rules._parse_date("2026-01-31"), months)
+    due = rules.add_months(rules.parse_date("2026-01-31"), months)
     assert review(settings, "2026-01-31", due.isoformat()) == []
     assert review(settings, "2026-01-31", (due + datetime.timedelta(days=1)).isoformat()) == ["review-overdue"]
     assert review(settings, "2026-01-31", "2026-01-30") == ["review-in-future"]

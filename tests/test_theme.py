@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from clinic.audit import normalise
 from clinic.images import intrinsic_size
-from clinic.plugin import add_months
+from clinic.rules import add_months
 from conftest import GOOD_ARTICLE, ROOT, article_sources, metadata_of
 
 WEIGHT_BUDGET = 30 * 1024  # per article page: HTML plus the stylesheet, gzip-compressed

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
@@ -12,7 +10,7 @@ from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
 from . import content_rules, text_metadata
-from .rules import add_months
+from .rules import next_review_due, parse_date
 from .problems import report
 
 
@@ -36,16 +34,9 @@ def rewrite_content(instance):
 
 
 def _add_review_dates(article):
-    article.last_reviewed_date = None
-    article.next_review_due = None
-    raw = article.metadata.get("last_reviewed")
-    try:
-        reviewed = datetime.date.fromisoformat(str(raw).strip())
-    except ValueError:
-        return
-    months = article.settings.get("REVIEW_INTERVAL_MONTHS", 12)
+    reviewed = parse_date(str(article.metadata.get("last_reviewed") or ""))
     article.last_reviewed_date = reviewed
-    article.next_review_due = add_months(reviewed, months)
+    article.next_review_due = next_review_due(reviewed, article.settings) if reviewed else None
 
 
 def _is_offlabel(article) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .newpost import header_of
 from .problems import relative
-from .rules import add_months
+from .rules import next_review_due, parse_date
 
 OVERDUE, DUE_SOON, NOT_REVIEWED = "OVERDUE", "due soon", "NOT REVIEWED"
 
@@ -28,13 +28,6 @@ class Row:
     draft: bool
 
 
-def _date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
 def flag_for(next_due: datetime.date | None, today: datetime.date, soon_days: int) -> str:
     if next_due is None:
         return NOT_REVIEWED
@@ -47,13 +40,12 @@ def flag_for(next_due: datetime.date | None, today: datetime.date, soon_days: in
 
 def review_rows(sources: dict[str, str], settings: dict, today: datetime.date) -> list[Row]:
     """One row per article source (path -> Markdown text), never-reviewed first, then oldest review first."""
-    months = settings.get("REVIEW_INTERVAL_MONTHS", 12)
     soon = settings.get("REVIEW_DUE_SOON_DAYS", 30)
     rows = []
     for path, text in sources.items():
         header = header_of(text)
-        reviewed = _date(header.get("last_reviewed", ""))
-        due = add_months(reviewed, months) if reviewed else None
+        reviewed = parse_date(header.get("last_reviewed", ""))
+        due = next_review_due(reviewed, settings) if reviewed else None
         rows.append(Row(path, header.get("title", ""), header.get("reviewer", ""), reviewed, due,
                         flag_for(due, today, soon), header.get("status", "").lower() == "draft"))
     return sorted(rows, key=lambda r: (r.last_reviewed is not None, r.last_reviewed or datetime.date.min, r.path))

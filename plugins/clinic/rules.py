@@ -56,7 +56,7 @@ def check_metadata(article, settings, source) -> list[Problem]:
     return problems
 
 
-def _parse_date(value: str) -> datetime.date | None:
+def parse_date(value: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value.strip()[:10])
     except ValueError:
@@ -66,7 +66,7 @@ def _parse_date(value: str) -> datetime.date | None:
 def today(settings) -> datetime.date:
     """The build machine's date, unless RULES_TODAY (YYYY-MM-DD) pins it, as tests do."""
     pinned = settings.get("RULES_TODAY")
-    return _parse_date(str(pinned)) if pinned else datetime.date.today()
+    return parse_date(str(pinned)) if pinned else datetime.date.today()
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -80,16 +80,21 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     raise ValueError(day)
 
 
+def next_review_due(reviewed: datetime.date, settings) -> datetime.date:
+    """The one definition of when a review falls due: the byline, this rule and `invoke report` all use it."""
+    return add_months(reviewed, settings.get("REVIEW_INTERVAL_MONTHS", 12))
+
+
 def check_review(article, settings, source) -> list[Problem]:
     value, line = _field(article, source, "last_reviewed")
-    reviewed = _parse_date(value) if value else None
+    reviewed = parse_date(value) if value else None
     if reviewed is None:
         return []  # metadata-missing or metadata-date already says so
     now, months = today(settings), settings.get("REVIEW_INTERVAL_MONTHS", 12)
     if reviewed > now:
         return [_problem(article, line, "review-in-future", f"'Last_reviewed: {value}' is after today ({now})",
                          "set it to the date the reviewer actually signed the article off")]
-    due = add_months(reviewed, months)
+    due = next_review_due(reviewed, settings)
     if due < now:
         return [_problem(article, line, "review-overdue",
                          f"last reviewed {reviewed}, review was due {due} (every {months} months)",
