@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from clinic.build import load_settings
+from clinic.newpost import header_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -77,8 +77,7 @@ def article_sources() -> list[Path]:
 
 
 def metadata_of(path: Path) -> dict:
-    header = path.read_text(encoding="utf-8").split("\n\n", 1)[0]
-    return {k.strip().lower(): v.strip() for k, v in re.findall(r"^([A-Za-z_]+):(.*)$", header, re.M)}
+    return header_of(path.read_text(encoding="utf-8"))
 
 
 # Fixture sites are judged on a fixed day, so that their fixed review dates never go stale; a test that

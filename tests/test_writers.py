@@ -182,7 +182,7 @@ def test_drafts_and_future_dated_articles_stay_out_of_the_production_build(fixtu
         "articles/future.md": _unpublished("Okapi future marker", date=future),
     })
     assert result.returncode == 0, result.stderr
-    assert (result.output / "articles" / metadata_of_text(GOOD_ARTICLE)["slug"] / "index.html").is_file()
+    assert (result.output / "articles" / newpost.header_of(GOOD_ARTICLE)["slug"] / "index.html").is_file()
     assert not (result.output / "drafts").exists()
     assert (result.output / "feeds" / "all.atom.xml").is_file() and (result.output / "sitemap.xml").is_file()
     checked = 0
@@ -203,10 +203,6 @@ def test_a_future_dated_article_is_a_draft_in_development(fixture_site):
     assert result.returncode == 0, result.stderr
     assert (result.output / "drafts" / "okapi-future-marker" / "index.html").is_file()
     assert not (result.output / "articles" / "okapi-future-marker").exists()
-
-
-def metadata_of_text(text: str) -> dict:
-    return {k.lower(): v.strip() for k, v in re.findall(r"^([A-Za-z_]+):(.*)$", text.split("\n\n")[0], re.M)}
 
 
 # --- the editorial report -------------------------------------------------------------------------

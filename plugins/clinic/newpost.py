@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
+from . import preflight
 from .problems import Problem, relative
 
-HEADER_LINE = re.compile(r"^([A-Za-z][\w-]*):(.*)$")
 
 
 class NewPostError(Exception):
@@ -39,15 +39,8 @@ def today_at_clinic(settings: dict, now: datetime.datetime | None = None) -> dat
 
 
 def header_of(source: str) -> dict[str, str]:
-    """`Key: value` lines before the first blank line, lowercase key -> value."""
-    fields = {}
-    for line in source.splitlines():
-        if not line.strip():
-            break
-        match = HEADER_LINE.match(line)
-        if match:
-            fields[match.group(1).lower()] = match.group(2).strip()
-    return fields
+    """The header fields, lowercase key -> value, read with the grammar Pelican's Markdown reader uses."""
+    return {key: value for key, (_line, value) in preflight.header(source)[0].items()}
 
 
 def tags_in_use(articles_dir: Path) -> list[str]:
