@@ -86,7 +86,7 @@ def child(kind: str, workdir: Path, output: Path, profile: str | None = None) ->
     if profiler:
         profiler.stop()
         # Pelican's and Jinja's own frames too, where pyinstrument hides library code by default.
-        options = {"show_regex": r".*(pelican|jinja2|clinic|markdown|typogrify|bs4).*"}
+        options = {"show_regex": r".*(pelican|jinja2|clinic|markdown|typogrify|bs4|lxml).*"}
         tree = profiler.output_text(unicode=True, color=False, processor_options=options)
         flat = profiler.output_text(unicode=True, color=False, flat=True)
         Path(profile).write_text(tree + "\n\nFunctions by own time:\n" + flat, encoding="utf-8")

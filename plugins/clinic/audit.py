@@ -17,17 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
-
 from . import affiliate
 from .problems import Problem, line_of
 from .rules import CSS_URL, external_loads
-from .soup import parsed
+from .tree import ELEMENTS, SEPARATE_TEXT, classes, parsed, text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 HIDING_ANCESTORS = ("details", "footer", "template", "noscript")
-# Elements whose text bs4 leaves out of their ancestors' get_text().
-SEPARATE_TEXT = ("script", "style", "template")
 HIDING_CLASSES = {"hidden", "visually-hidden", "sr-only", "screen-reader-text"}
 # Signatures of analytics and tracking code, inline or by file name.
 TRACKERS = re.compile(r"gtag\(|google-analytics|googletagmanager|fbq\(|_paq\.push|matomo|plausible|hotjar|"
@@ -37,7 +33,7 @@ TRACKERS = re.compile(r"gtag\(|google-analytics|googletagmanager|fbq\(|_paq\.pus
 AUDITED_SETTINGS = ("MEDICAL_DISCLAIMER", "EMERGENCY_NOTICE", "OFFLABEL_NOTICE", "MEDICAL_DISCLAIMER_SHORT",
                     "AFFILIATE_NOTICE", "AFFILIATE_LINK_PATTERNS", "AFFILIATE_REL", "SITEURL", "SITE_PUBLIC_URL")
 # The checks' own code: a cached pass must not outlive a change to what a pass means.
-AUDIT_CODE = ("audit.py", "rules.py", "affiliate.py", "soup.py", "problems.py")
+AUDIT_CODE = ("audit.py", "rules.py", "affiliate.py", "tree.py", "problems.py")
 # Below this many pages to parse, starting worker processes costs more than it saves.
 PARALLEL_MIN_PAGES = 50
 
@@ -283,32 +279,39 @@ def offlabel_pages(output: Path, settings) -> set[str]:
         for listing in [first, *first.parent.glob("page/*/index.html")]:
             if not listing.is_file():
                 continue
-            main = BeautifulSoup(listing.read_text(encoding="utf-8"), "html.parser").find("main")
-            for link in (main.find_all("a", href=True) if main else []):
-                path = urlsplit(link["href"]).path.lstrip("/")
+            main = _first(parsed(listing.read_text(encoding="utf-8")), "main")
+            for link in (main.iter("a") if main is not None else []):
+                path = urlsplit(link.get("href") or "").path.lstrip("/")
                 if article_url.match(path):
                     pages.add(path + "index.html" if path.endswith("/") else path)
     return pages
 
 
-def _contains(node, text: str) -> bool:
-    return text in normalise(node.get_text(" "))
+def _first(root, tag: str):
+    return next(root.iter(tag), None)
+
+
+def _contains(node, wanted: str) -> bool:
+    return wanted in normalise(text(node))
+
+
+def _children(node) -> list:
+    return list(node.iterchildren(ELEMENTS))
 
 
 def _visible(node) -> bool:
     """Not hidden by an ancestor a reader has to open, by the hidden attribute, a hiding class or style."""
-    for parent in [node, *node.parents]:
-        if getattr(parent, "name", None) in HIDING_ANCESTORS:
+    for parent in [node, *node.iterancestors()]:
+        if parent.tag in HIDING_ANCESTORS:
             return False
-        attrs = getattr(parent, "attrs", None) or {}
-        style = re.sub(r"\s", "", attrs.get("style", "")).lower()
-        if ("hidden" in attrs or attrs.get("aria-hidden") == "true" or HIDING_CLASSES & set(attrs.get("class") or [])
+        style = re.sub(r"\s", "", parent.get("style", "")).lower()
+        if ("hidden" in parent.attrib or parent.get("aria-hidden") == "true" or HIDING_CLASSES & set(classes(parent))
                 or "display:none" in style or "visibility:hidden" in style):
             return False
     return True
 
 
-def _blocks_with(soup, text: str):
+def _blocks_with(root, wanted: str):
     """The smallest elements whose text contains `text`, in document order.
 
     An element's text contains each child's, so only elements whose parent contains `text` can: walking
@@ -320,23 +323,25 @@ def _blocks_with(soup, text: str):
     found = []
 
     def smallest(node) -> bool:
-        return _contains(node, text) and not any(_contains(c, text) for c in node.find_all(True, recursive=False))
+        return _contains(node, wanted) and not any(_contains(c, wanted) for c in _children(node))
 
     def walk(nodes):
         for node in nodes:
-            holders = [child for child in node.find_all(True, recursive=False) if _contains(child, text)]
+            holders = [child for child in _children(node) if _contains(child, wanted)]
             if holders:
                 walk(holders)
             else:
                 found.append(node)
 
-    walk([node for node in soup.find_all(True, recursive=False) if _contains(node, text)])
-    seen = {id(node) for node in found}
-    extra = [node for special in soup.find_all(SEPARATE_TEXT) for node in [special, *special.find_all(True)]
-             if id(node) not in seen and not seen.add(id(node)) and smallest(node)]
+    walk([root] if _contains(root, wanted) else [])
+    # Sets and dicts of the elements themselves, not id()s: lxml makes element objects on demand, and
+    # holding them keeps each one the same object for as long as it is needed.
+    seen = set(found)
+    extra = [node for special in root.iter(*SEPARATE_TEXT) for node in special.iter(ELEMENTS)
+             if node not in seen and not seen.add(node) and smallest(node)]
     if extra:
-        order = {id(node): index for index, node in enumerate(soup.find_all(True))}
-        found = sorted(found + extra, key=lambda node: order[id(node)])
+        order = {node: index for index, node in enumerate(root.iter(ELEMENTS))}
+        found = sorted(found + extra, key=order.__getitem__)
     return found
 
 
@@ -350,9 +355,9 @@ def _line(node) -> int:
 
 def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary, offlabel: bool = False) -> None:
     # Read-only, and shared with external_loads below: one parse of the page instead of two.
-    soup = parsed(html)
+    root = parsed(html)
     problems = summary.problems
-    main = soup.find("main")
+    main = _first(root, "main")
     if is_article:
         shown = _shows(main, settings["MEDICAL_DISCLAIMER"], settings["EMERGENCY_NOTICE"])
         if not shown:
@@ -368,7 +373,7 @@ def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary
                                         "render partials/offlabel_notice.html inside <main> when article.offlabel"))
     else:
         # The site footer, not an article's own <footer> inside <main>.
-        footers = [f for f in soup.find_all("footer") if f.find_parent("main") is None]
+        footers = [f for f in root.iter("footer") if next(f.iterancestors("main"), None) is None]
         shown = any(_contains(f, normalise(settings["MEDICAL_DISCLAIMER_SHORT"]))
                     or _contains(f, normalise(settings["MEDICAL_DISCLAIMER"])) for f in footers)
         if not shown:
@@ -376,27 +381,30 @@ def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary
                                     "the page footer does not show the medical disclaimer from settings",
                                     "render the short disclaimer in partials/footer.html"))
     summary.disclaimers_shown += bool(shown)
-    _audit_affiliate(rel, soup, settings, summary)
-    _audit_privacy(rel, soup, html, settings, summary)
+    _audit_affiliate(rel, root, settings, summary)
+    _audit_privacy(rel, root, html, settings, summary)
 
 
-def _audit_affiliate(rel: str, soup, settings, summary: Summary) -> None:
-    patterns = settings["AFFILIATE_LINK_PATTERNS"]
+def _affiliate_links(root, patterns) -> list:
+    return [a for a in root.iter("a") if affiliate.is_affiliate(a.get("href"), patterns)]
+
+
+def _audit_affiliate(rel: str, root, settings, summary: Summary) -> None:
     required = settings["AFFILIATE_REL"]
-    links = [a for a in soup.find_all("a") if affiliate.is_affiliate(a.get("href"), patterns)]
+    links = _affiliate_links(root, settings["AFFILIATE_LINK_PATTERNS"])
     if not links:
         return
     summary.affiliate_links += len(links)
     for link in links:
         _check_rel(rel, _line(link), link, required, summary)
-        for img in link.find_all(["img", "iframe", "picture", "svg"]):
+        for img in link.iter("img", "iframe", "picture", "svg"):
             summary.problems.append(Problem(rel, _line(link), "affiliate-plain-text",
-                                            f"affiliate link {link.get('href')} wraps an {img.name}",
+                                            f"affiliate link {link.get('href')} wraps an {img.tag}",
                                             "use a plain text link; no store images, widgets or iframes"))
-    for frame in soup.find_all("iframe"):
+    for frame in root.iter("iframe"):
         summary.problems.append(Problem(rel, _line(frame), "affiliate-plain-text", "a page with affiliate links embeds an iframe",
                                         "remove it; store widgets are not allowed"))
-    if notice_precedes(soup, links[0], normalise(settings["AFFILIATE_NOTICE"])):
+    if notice_precedes(root, links[0], normalise(settings["AFFILIATE_NOTICE"])):
         summary.notices_shown += 1
     else:
         summary.problems.append(Problem(rel, _line(links[0]), "affiliate-notice",
@@ -419,18 +427,20 @@ def _rel_problem(rel: str, line: int, href, missing: list[str], required, summar
                                         + " ".join(required) + "\""))
 
 
-def _audit_privacy(rel: str, soup, html: str, settings, summary: Summary) -> None:
+def _audit_privacy(rel: str, root, html: str, settings, summary: Summary) -> None:
     own = settings.get("SITEURL") or settings.get("SITE_PUBLIC_URL", "")
     for url in external_loads(html, own):
         summary.problems.append(Problem(rel, line_of(html, url), "privacy-external", f"the page loads {url} from another origin",
                                         "serve it from the site itself with a root-relative path (/theme/...)"))
-    for script in soup.find_all("script"):
-        if TRACKERS.search(script.get("src") or "") or TRACKERS.search(script.get_text()):
+    for script in root.iter("script"):
+        if TRACKERS.search(script.get("src") or "") or TRACKERS.search(text(script)):
             summary.problems.append(Problem(rel, _line(script), "privacy-tracking", "the page carries analytics or tracking code",
                                             "remove it; the site does not track readers"))
     own = urlsplit(own).netloc.lower()
-    for link in soup.find_all(["a", "area"], href=True):
-        href = link["href"].strip()
+    for link in root.iter("a", "area"):
+        if link.get("href") is None:
+            continue
+        href = link.get("href").strip()
         if (re.match(r"^(https?:)?//", href, re.IGNORECASE) and urlsplit(href).netloc.lower() != own
                 and "noreferrer" not in affiliate.merge_rel(link.get("rel"), [])):
             summary.problems.append(Problem(rel, _line(link), "privacy-referrer", f"outbound link {href} would send a referrer",
@@ -447,10 +457,10 @@ def audit_stylesheet(rel: str, css: str, settings, summary: Summary) -> None:
                                             "serve the font or file from theme/static/ with a root-relative path"))
 
 
-def notice_precedes(soup, first_link, notice: str) -> bool:
+def notice_precedes(root, first_link, notice: str) -> bool:
     """A visible element carrying the notice comes before the first affiliate link in document order."""
-    order = {id(node): i for i, node in enumerate(soup.find_all(True))}
-    return any(_visible(n) and order[id(n)] < order[id(first_link)] for n in _blocks_with(soup, notice))
+    order = {node: i for i, node in enumerate(root.iter(ELEMENTS))}
+    return any(_visible(n) and order[n] < order[first_link] for n in _blocks_with(root, notice))
 
 
 def _entry_line(xml: str, index: int) -> int:
@@ -473,11 +483,11 @@ def _feed_body(body: str, settings) -> tuple[bool, list[tuple[str, list[str]]], 
     """What one entry body shows: the disclaimer?, each affiliate link with the rel values it lacks, and
     whether the notice comes first (None without links). The same body is in every feed that lists the
     entry (all, category; Atom and RSS), so audit() works it out once per body."""
-    soup = BeautifulSoup(body, "html.parser")
-    shown = normalise(settings["MEDICAL_DISCLAIMER"]) in normalise(soup.get_text(" "))
-    links = [a for a in soup.find_all("a") if affiliate.is_affiliate(a.get("href"), settings["AFFILIATE_LINK_PATTERNS"])]
+    root = parsed(body)
+    shown = _contains(root, normalise(settings["MEDICAL_DISCLAIMER"]))
+    links = _affiliate_links(root, settings["AFFILIATE_LINK_PATTERNS"])
     checked = [(a.get("href"), _missing_rel(a, settings["AFFILIATE_REL"])) for a in links]
-    notice = notice_precedes(soup, links[0], normalise(settings["AFFILIATE_NOTICE"])) if links else None
+    notice = notice_precedes(root, links[0], normalise(settings["AFFILIATE_NOTICE"])) if links else None
     return shown, checked, notice
 
 

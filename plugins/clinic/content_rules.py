@@ -12,15 +12,15 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .problems import Problem, relative
-from .soup import parsed
+from .tree import ELEMENTS, parsed
 
 EMBEDS = ("iframe", "frame", "object", "embed")
 # Pelican's intra-site link syntax: {filename}, {static}, {attach} (or |filename|), then a path.
 INTERNAL_LINK_RE = re.compile(r"^(?:\{(filename|static|attach)\}|\|(filename|static|attach)\|)(.*)$")
 
 
-def _soup(article):
-    # Shared, read-only: the rules all read the same article HTML, so it is parsed once (clinic.soup).
+def _tree(article):
+    # Shared, read-only: the rules all read the same article HTML, so it is parsed once (clinic.tree).
     return parsed(getattr(article, "_content", "") or "")
 
 
@@ -31,22 +31,22 @@ def _line(source: str, pattern: str) -> int:
 
 def check_raw_html(article, settings, source) -> list[Problem]:
     path = relative(article.source_path)
-    soup = _soup(article)
+    root = _tree(article)
     problems = []
-    for tag in soup.find_all("script"):
+    for tag in root.iter("script"):
         problems.append(Problem(path, _line(source, r"<script"), "raw-html-script",
                                 "the article contains a <script> element",
                                 "remove it; articles carry no scripts (the site's Content-Security-Policy blocks them)"))
-    for tag in soup.find_all(True):
-        handlers = sorted(a for a in tag.attrs if a.lower().startswith("on"))
+    for tag in root.iter(ELEMENTS):
+        handlers = sorted(a for a in tag.attrib if a.lower().startswith("on"))
         scripted = [a for a in ("href", "src") if str(tag.get(a, "")).strip().lower().startswith("javascript:")]
         for attr in handlers + scripted:
             problems.append(Problem(path, _line(source, re.escape(attr) + r"\s*="), "raw-html-script",
-                                    f"<{tag.name}> has a script in its {attr} attribute",
+                                    f"<{tag.tag}> has a script in its {attr} attribute",
                                     "remove the attribute; articles carry no scripts"))
-    for tag in soup.find_all(EMBEDS):
-        problems.append(Problem(path, _line(source, "<" + tag.name), "raw-html-iframe",
-                                f"the article embeds an <{tag.name}> ({tag.get('src') or tag.get('data') or 'no source'})",
+    for tag in root.iter(*EMBEDS):
+        problems.append(Problem(path, _line(source, "<" + tag.tag), "raw-html-iframe",
+                                f"the article embeds an <{tag.tag}> ({tag.get('src') or tag.get('data') or 'no source'})",
                                 "remove it and link to the page instead; embeds load another site into ours"))
     return problems
 
@@ -65,14 +65,14 @@ def _target(value: str, article, settings) -> Path | None:
 def check_links(article, settings, source) -> list[Problem]:
     path = relative(article.source_path)
     problems = []
-    for tag in _soup(article).find_all(["a", "img", "source", "video", "audio"]):
-        attr = "href" if tag.name == "a" else "src"
+    for tag in _tree(article).iter("a", "img", "source", "video", "audio"):
+        attr = "href" if tag.tag == "a" else "src"
         value = tag.get(attr)
         target = _target(value or "", article, settings)
         if target is None or target.is_file():
             continue
         line = _line(source, re.escape(value.strip()))
-        if tag.name == "a":
+        if tag.tag == "a":
             problems.append(Problem(path, line, "link-missing", f"links to {value.strip()}, which does not exist",
                                     "fix the file name (paths are relative to this file, or to content/ with a leading /)"))
         else:
@@ -84,7 +84,7 @@ def check_links(article, settings, source) -> list[Problem]:
 def check_image_alt(article, settings, source) -> list[Problem]:
     path = relative(article.source_path)
     problems = []
-    for img in _soup(article).find_all("img"):
+    for img in _tree(article).iter("img"):
         if (img.get("alt") or "").strip():
             continue
         src = (img.get("src") or "").strip()

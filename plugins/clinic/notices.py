@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from html import unescape
 
-from bs4 import BeautifulSoup
 from markupsafe import escape
 
 from . import affiliate
+from .tree import parsed
 
 
-# An href attribute as html.parser reads one (any '='s, then a quoted or a bare value), so the pre-check
+# An href attribute as an HTML parser reads one (any '='s, then a quoted or a bare value), so the pre-check
 # below sees every href the parser would, and more (it does not care which element or whether in text).
 _HREF = re.compile(r"""href\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*)""", re.IGNORECASE)
 
@@ -34,8 +34,7 @@ def has_affiliate_link(html: str, settings) -> bool:
     patterns = settings.get("AFFILIATE_LINK_PATTERNS", [])
     if not could_have_affiliate_link(html, patterns):
         return False
-    soup = BeautifulSoup(html, "html.parser")
-    return any(affiliate.is_affiliate(a.get("href"), patterns) for a in soup.find_all("a"))
+    return any(affiliate.is_affiliate(a.get("href"), patterns) for a in parsed(html).iter("a"))
 
 
 def disclaimer_html(settings) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from . import preflight
 from .problems import Problem, line_of, relative
-from .soup import parsed
+from .tree import ELEMENTS, parsed, rel, text
 
 # Markup that makes a browser fetch something: (tag, attribute).
 LOADING_ATTRIBUTES = [("img", "src"), ("img", "srcset"), ("script", "src"), ("iframe", "src"), ("link", "href"),
@@ -181,25 +181,25 @@ def check_privacy(article, settings, source) -> list[Problem]:
 
 def external_loads(html: str, site_url: str = "") -> list[str]:
     """URLs in `html` that a browser would fetch from another origin than `site_url`'s."""
-    soup = parsed(html)  # shared and read-only: the rules and the audit ask about the same HTML
+    root = parsed(html)  # shared and read-only: the rules and the audit ask about the same HTML
     # One walk over the tree, not one per (tag, attribute) pair: this runs on every article and page.
     by_tag: dict[str, list] = {}
     styled = []
-    for node in soup.find_all(True):
-        by_tag.setdefault(node.name, []).append(node)
+    for node in root.iter(ELEMENTS):
+        by_tag.setdefault(node.tag, []).append(node)
         if node.get("style") is not None:
             styled.append(node)
     found = []
     for tag, attribute in LOADING_ATTRIBUTES:
         for node in by_tag.get(tag, []):
-            if tag == "link" and not set(node.get("rel") or []) & {"stylesheet", "icon", "preload", "prefetch",
-                                                                    "modulepreload", "manifest", "preconnect",
-                                                                    "dns-prefetch", "apple-touch-icon"}:
+            if tag == "link" and not set(rel(node)) & {"stylesheet", "icon", "preload", "prefetch",
+                                                        "modulepreload", "manifest", "preconnect",
+                                                        "dns-prefetch", "apple-touch-icon"}:
                 continue
             for url in re.split(r",\s*", node.get(attribute) or ""):
                 url = url.strip().split(" ")[0]
                 found.append(url)
-    for style in [s.get_text() for s in by_tag.get("style", [])] + [n["style"] for n in styled]:
+    for style in [text(s) for s in by_tag.get("style", [])] + [n.get("style") for n in styled]:
         found += CSS_URL.findall(style)
     own = urlsplit(site_url).netloc.lower()
     return [url for url in found if re.match(r"^(https?:)?//", url, re.IGNORECASE) and urlsplit(url).netloc.lower() != own]
