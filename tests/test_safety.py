@@ -356,6 +356,16 @@ def test_bad_input_fails_the_build_with_its_one_line_message(fixture_site, case)
     assert not result.output.exists()
 
 
+def test_a_missing_link_with_spaces_and_accents_is_named_as_written_on_its_line(fixture_site):
+    # The rewrite percent-encodes link targets ("no such" becomes "no%20such"); the writer sees what they wrote.
+    source = (BAD_INPUT / "link-missing" / "articles" / "link.md").read_text(encoding="utf-8")
+    source = source.replace("{filename}no-such-article.md", "{filename}no such révision.md")
+    result = fixture_site({"articles/link.md": source})
+    assert result.returncode == 1
+    assert any(re.match(r"^\S*articles/link\.md:14: link-missing: links to \{filename\}no such révision\.md, ",
+                        line) for line in result.lines), result.stderr
+
+
 def test_a_raw_script_in_a_page_fails_the_build_too(fixture_site):
     page = "Title: About the fixture\nModified: 2026-11-01\n\nHello.\n\n<script>alert(1)</script>\n"
     result = fixture_site({"articles/fixture.md": GOOD_ARTICLE, "pages/about.md": page})

@@ -12,13 +12,16 @@ One parse per article does every rewrite:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from html import escape
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from lxml import etree
 
 from . import affiliate, images, rules
+from .tree import ELEMENTS, classes
 
 INTERNAL_PREFIXES = ("{", "#", "/", "mailto:", "tel:")
+_PARSER = etree.HTMLParser(default_doctype=False)
 
 
 @dataclass
@@ -40,102 +43,118 @@ def is_outbound(href: str, site_url: str = "") -> bool:
 
 
 def transform(html: str, settings: dict) -> tuple[str, Facts]:
-    soup = BeautifulSoup(rules.strip_allow_markers(html), "html.parser")
+    body = parse_fragment(rules.strip_allow_markers(html))
     facts = Facts()
-    _rewrite_links(soup, settings, facts)
-    _make_figures(soup, facts)
-    images.prepare(soup, settings)
-    _make_faq(soup, facts)
-    _collect_toc(soup, facts)
-    _collect_sources(soup, facts)
-    return str(soup), facts
+    _rewrite_links(body, settings, facts)
+    _make_figures(body, facts)
+    images.prepare(body, settings)
+    _make_faq(body, facts)
+    _collect_toc(body, facts)
+    _collect_sources(body, facts)
+    return serialise_fragment(body), facts
 
 
-def _rewrite_links(soup, settings, facts):
+def parse_fragment(html: str):
+    """A <body> holding `html`. The explicit body keeps libxml2 from wrapping leading text in a <p>."""
+    return etree.fromstring(f"<html><body>{html}</body></html>", _PARSER).find("body")
+
+
+def serialise_fragment(body) -> str:
+    """What the <body> from parse_fragment holds, as HTML. lxml percent-encodes spaces and non-ASCII
+    characters in href and src, as a browser would; Pelican's {filename} links still resolve (it unquotes)."""
+    return escape(body.text or "", quote=False) + "".join(_html(child) for child in body)
+
+
+def _html(node, with_tail: bool = True) -> str:
+    return etree.tostring(node, encoding="unicode", method="html", with_tail=with_tail)
+
+
+def _text(node) -> str:
+    """Its strings, each stripped, the empty ones dropped, joined by spaces (as read aloud in a list)."""
+    return " ".join(piece.strip() for piece in node.itertext() if piece.strip())
+
+
+def _rewrite_links(body, settings, facts):
     patterns = settings.get("AFFILIATE_LINK_PATTERNS", [])
-    for link in soup.find_all("a", href=True):
-        href = link["href"].strip()
+    for link in body.iter("a"):
+        if link.get("href") is None:
+            continue
+        href = link.get("href").strip()
         if href.startswith(affiliate.SEARCH_SCHEME):
-            href = link["href"] = affiliate.expand_search_link(
-                href, settings["AFFILIATE_SEARCH_URL"], settings["AFFILIATE_TAG"]
-            )
+            href = affiliate.expand_search_link(href, settings["AFFILIATE_SEARCH_URL"], settings["AFFILIATE_TAG"])
+            link.set("href", href)
         if affiliate.is_affiliate(href, patterns):
-            link["rel"] = affiliate.merge_rel(link.get("rel"), settings.get("AFFILIATE_REL", []))
+            link.set("rel", " ".join(affiliate.merge_rel(link.get("rel"), settings.get("AFFILIATE_REL", []))))
             facts.affiliate_links.append(href)
         elif is_outbound(href, settings.get("SITEURL", "")):
-            link["rel"] = affiliate.merge_rel(link.get("rel"), ["noopener", "noreferrer"])
+            link.set("rel", " ".join(affiliate.merge_rel(link.get("rel"), ["noopener", "noreferrer"])))
 
 
-def _make_figures(soup, facts):
-    for img in soup.find_all("img"):
+def _make_figures(body, facts):
+    for img in list(body.iter("img")):
         facts.images.append({"src": img.get("src"), "alt": img.get("alt")})
-        parent = img.parent
+        parent = img.getparent()
         title = img.get("title")
-        if not title or parent is None or parent.name != "p" or _has_other_content(parent, img):
+        if not title or parent is None or parent.tag != "p" or _has_other_content(parent):
             continue
         caption, _, credit = (part.strip() for part in title.partition("|"))
-        del img["title"]
-        figure = soup.new_tag("figure")
-        figcaption = soup.new_tag("figcaption")
-        figcaption.append(caption)
-        if credit:
-            small = soup.new_tag("small", attrs={"class": "credit"})
-            small.append(credit)
-            figcaption.append(" ")
-            figcaption.append(small)
-        parent.replace_with(figure)
+        del img.attrib["title"]
+        figure = etree.Element("figure")
+        figure.tail = parent.tail
+        img.tail = None
         figure.append(img)
-        figure.append(figcaption)
+        figcaption = etree.SubElement(figure, "figcaption")
+        figcaption.text = caption
+        if credit:
+            figcaption.text += " "
+            etree.SubElement(figcaption, "small", {"class": "credit"}).text = credit
+        parent.getparent().replace(parent, figure)
 
 
-def _has_other_content(parent: Tag, img: Tag) -> bool:
-    for child in parent.children:
-        if child is img:
-            continue
-        if isinstance(child, NavigableString) and not child.strip():
-            continue
-        return True
-    return False
+def _has_other_content(parent) -> bool:
+    """More in the paragraph than its one image: text, another element or a comment."""
+    return len(parent) != 1 or bool((parent.text or "").strip()) or bool((parent[0].tail or "").strip())
 
 
-def _make_faq(soup, facts):
-    for heading in soup.find_all("h2", class_="faq"):
+def _make_faq(body, facts):
+    for heading in [h for h in body.iter("h2") if "faq" in classes(h)]:
         section = []
-        node = heading.find_next_sibling()
-        while node is not None and not _ends_section(node):
+        for node in heading.itersiblings(ELEMENTS):
+            if _ends_section(node):
+                break
             section.append(node)
-            node = node.find_next_sibling()
         details = None
         for node in section:
-            if node.name == "h3":
-                details = soup.new_tag("details", attrs={"class": "faq-item"})
+            if node.tag == "h3":
+                details = etree.Element("details", {"class": "faq-item"})
                 if node.get("id"):
-                    details["id"] = node["id"]
-                summary = soup.new_tag("summary")
-                summary.extend(list(node.children))
-                details.append(summary)
-                node.replace_with(details)
-                facts.faq.append([summary.get_text(" ", strip=True), ""])
+                    details.set("id", node.get("id"))
+                summary = etree.SubElement(details, "summary")
+                summary.text = node.text
+                summary.extend(list(node))
+                details.tail = node.tail
+                node.getparent().replace(node, details)
+                facts.faq.append([_text(summary), ""])
             elif details is not None:
-                details.append(node.extract())
-                facts.faq[-1][1] += str(node)
+                details.append(node)
+                facts.faq[-1][1] += _html(node, with_tail=False)
         facts.faq = [tuple(pair) for pair in facts.faq]
 
 
 def _ends_section(node) -> bool:
-    return node.name == "h2" or (node.name == "div" and "footnote" in (node.get("class") or []))
+    return node.tag == "h2" or (node.tag == "div" and "footnote" in classes(node))
 
 
-def _collect_toc(soup, facts):
-    for heading in soup.find_all(["h2", "h3"]):
-        if heading.get("id") and heading.find_parent("details") is None:
-            facts.toc.append((int(heading.name[1]), heading["id"], heading.get_text(" ", strip=True)))
+def _collect_toc(body, facts):
+    for heading in body.iter("h2", "h3"):
+        if heading.get("id") and next(heading.iterancestors("details"), None) is None:
+            facts.toc.append((int(heading.tag[1]), heading.get("id"), _text(heading)))
 
 
-def _collect_sources(soup, facts):
-    notes = soup.find("div", class_="footnote")
+def _collect_sources(body, facts):
+    notes = next((div for div in body.iter("div") if "footnote" in classes(div)), None)
     if notes is None:
         return
-    for item in notes.find_all("li"):
-        link = item.find("a", href=lambda h: h and "://" in h)
-        facts.sources.append(link["href"] if link else "")
+    for item in notes.iter("li"):
+        link = next((a for a in item.iter("a") if "://" in (a.get("href") or "")), None)
+        facts.sources.append(link.get("href") if link is not None else "")

@@ -29,6 +29,12 @@ def _line(source: str, pattern: str) -> int:
     return source.count("\n", 0, match.start()) + 1 if match else 1
 
 
+def _as_written(source: str, url: str) -> str:
+    """A link target as the writer wrote it: the rewrite percent-encodes them ("my file.md" is "my%20file.md")."""
+    url = url.strip()
+    return url if url in source else unquote(url)
+
+
 def check_raw_html(article, settings, source) -> list[Problem]:
     path = relative(article.source_path)
     root = _tree(article)
@@ -71,12 +77,13 @@ def check_links(article, settings, source) -> list[Problem]:
         target = _target(value or "", article, settings)
         if target is None or target.is_file():
             continue
-        line = _line(source, re.escape(value.strip()))
+        value = _as_written(source, value)
+        line = _line(source, re.escape(value))
         if tag.tag == "a":
-            problems.append(Problem(path, line, "link-missing", f"links to {value.strip()}, which does not exist",
+            problems.append(Problem(path, line, "link-missing", f"links to {value}, which does not exist",
                                     "fix the file name (paths are relative to this file, or to content/ with a leading /)"))
         else:
-            problems.append(Problem(path, line, "image-missing", f"shows {value.strip()}, which does not exist",
+            problems.append(Problem(path, line, "image-missing", f"shows {value}, which does not exist",
                                     "add the file under content/images/ or fix the name, e.g. {static}/images/name.svg"))
     return problems
 
@@ -87,7 +94,7 @@ def check_image_alt(article, settings, source) -> list[Problem]:
     for img in _tree(article).iter("img"):
         if (img.get("alt") or "").strip():
             continue
-        src = (img.get("src") or "").strip()
+        src = _as_written(source, img.get("src") or "")
         problems.append(Problem(path, _line(source, re.escape(src)) if src else 1, "image-alt-missing",
                                 f"the image {src or '(no src)'} has no alt text",
                                 "describe the image in the brackets: ![what the image shows](...)"))

@@ -14,15 +14,18 @@ from pathlib import Path
 LINK_PREFIXES = ("{static}", "{attach}", "{filename}")
 
 
-def prepare(soup, settings) -> None:
-    for img in soup.find_all("img"):
-        img.attrs.setdefault("loading", "lazy")
-        img.attrs.setdefault("decoding", "async")
+def prepare(body, settings) -> None:
+    """`body` is an lxml element (content.parse_fragment); its images are changed in place."""
+    for img in body.iter("img"):
+        for name, value in (("loading", "lazy"), ("decoding", "async")):
+            if img.get(name) is None:
+                img.set(name, value)
         if img.get("width") and img.get("height"):
             continue
         size = intrinsic_size(local_file(img.get("src", ""), settings.get("PATH", "")))
         if size:
-            img["width"], img["height"] = (str(n) for n in size)
+            img.set("width", str(size[0]))
+            img.set("height", str(size[1]))
 
 
 def local_file(src: str, content_root: str) -> Path | None:
