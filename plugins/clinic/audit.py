@@ -14,6 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -74,9 +75,16 @@ class Summary:
 
 
 def normalise(text: str) -> str:
-    """Compare texts the way a reader sees them: typographic quotes and runs of space folded."""
+    """Compare texts the way a reader sees them: typographic quotes and runs of space (no-break too) folded."""
     text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
-    return re.sub(r"\s+", " ", text.replace("\xa0", " ")).strip()
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=None)
+def _anchor(wanted: str) -> str:
+    """The longest piece of `wanted` that normalise() leaves as it is: text that lacks it cannot contain
+    `wanted`, so most elements are ruled out without normalising their text."""
+    return max(re.split(r"[\s'\"\u2018\u2019\u201c\u201d]+", wanted), key=len)
 
 
 def article_glob(settings) -> str:
@@ -292,7 +300,8 @@ def _first(root, tag: str):
 
 
 def _contains(node, wanted: str) -> bool:
-    return wanted in normalise(text(node))
+    raw = text(node)
+    return _anchor(wanted) in raw and wanted in normalise(raw)
 
 
 def _children(node) -> list:
