@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -132,27 +133,30 @@ def precompress_output(output: Path, settings: dict) -> list[Problem]:
     store = Path(settings["CACHE_PATH"]) / "precompressed" if settings.get("CACHE_CONTENT") else None
     page_quality = int(settings.get("PRECOMPRESS_BROTLI_QUALITY", 5))
     theme_dir = settings.get("THEME_STATIC_DIR", "theme")
-    used = set()
-    for path in sorted(output.rglob("*")):
-        if path.suffix not in TEXT_SUFFIXES or not path.is_file():
-            continue
-        data = path.read_bytes()
-        quality = 11 if path.relative_to(output).parts[0] == theme_dir else page_quality
-        if store is not None:
-            key = f"{hashlib.sha256(data).hexdigest()}-{quality}"
-            used.add(key)
-            if _link_stored(store / key, path):
-                continue
-        copies = compress(data, quality)
-        if store is not None:
-            _store(store / key, copies)
-        for suffix, blob in copies.items():
-            path.with_name(path.name + suffix).write_bytes(blob)
+    files = [(path, 11 if path.relative_to(output).parts[0] == theme_dir else page_quality)
+             for path in sorted(output.rglob("*")) if path.suffix in TEXT_SUFFIXES and path.is_file()]
+    # zlib and brotli let go of the GIL while they compress, so threads use every core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        used = set(pool.map(lambda item: _precompress_file(*item, store), files))
     if store is not None:
         for entry in store.iterdir():
             if entry.name not in used:
                 shutil.rmtree(entry, ignore_errors=True)
     return []
+
+
+def _precompress_file(path: Path, quality: int, store: Path | None) -> str:
+    """Write the copies beside `path`; returns the store key it used (None without a store)."""
+    data = path.read_bytes()
+    key = f"{hashlib.sha256(data).hexdigest()}-{quality}" if store is not None else None
+    if store is not None and _link_stored(store / key, path):
+        return key
+    copies = compress(data, quality)
+    if store is not None:
+        _store(store / key, copies)
+    for suffix, blob in copies.items():
+        path.with_name(path.name + suffix).write_bytes(blob)
+    return key
 
 
 def _link_stored(entry: Path, path: Path) -> bool:

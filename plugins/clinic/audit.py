@@ -12,7 +12,6 @@ import json
 import os
 import re
 import xml.etree.ElementTree as ET
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -35,8 +34,6 @@ AUDITED_SETTINGS = ("MEDICAL_DISCLAIMER", "EMERGENCY_NOTICE", "OFFLABEL_NOTICE",
                     "AFFILIATE_NOTICE", "AFFILIATE_LINK_PATTERNS", "AFFILIATE_REL", "SITEURL", "SITE_PUBLIC_URL")
 # The checks' own code: a cached pass must not outlive a change to what a pass means.
 AUDIT_CODE = ("audit.py", "rules.py", "affiliate.py", "tree.py", "problems.py")
-# Below this many pages to parse, starting worker processes costs more than it saves.
-PARALLEL_MIN_PAGES = 50
 
 
 @dataclass
@@ -91,16 +88,18 @@ def article_glob(settings) -> str:
     return re.sub(r"\{[^}]+\}", "*", settings["ARTICLE_SAVE_AS"])
 
 
-def audit(output: Path, settings) -> Summary:
-    """Every page, stylesheet and feed in `output`; problems in sorted file order.
+@dataclass
+class Snapshot:
+    """What the audit reads of an output directory: each page and feed as a job, each stylesheet's text."""
+    pages: list
+    feeds: list
+    stylesheets: list[tuple[str, str]]
 
-    With the content cache on (incremental builds), a page or feed whose bytes, place and audited settings
-    are those of one that passed the last passing audit is not parsed again (AuditCache).
-    """
+
+def read_output(output: Path, settings) -> Snapshot:
+    """Read, now, every file the audit checks, so the build can go on adding files (the search index,
+    compressed copies) while the audit works through them."""
     output = Path(output)
-    summary = Summary()
-    checks = {key: settings.get(key) for key in AUDITED_SETTINGS}
-    cache = AuditCache(settings, checks) if settings.get("CACHE_CONTENT") else None
     pattern = article_glob(settings)
     offlabel = offlabel_pages(output, settings)
     pages = []
@@ -110,19 +109,30 @@ def audit(output: Path, settings) -> Summary:
     feeds = [("feed", rel, (output / rel).read_bytes(), False, False)
              for rel in (feed.relative_to(output).as_posix() for feed in sorted(output.rglob("*.xml")))
              if rel.startswith("feeds/")]
-    pages, feeds = _uncached(pages, cache, summary), _uncached(feeds, cache, summary)
-    # Feeds share entry bodies (all, category; Atom and RSS): each distinct body is checked once, up front,
-    # alongside the pages; the feeds themselves then only look their bodies up.
+    stylesheets = [(sheet.relative_to(output).as_posix(), sheet.read_text(encoding="utf-8"))
+                   for sheet in sorted(output.rglob("*.css"))]
+    return Snapshot(pages, feeds, stylesheets)
+
+
+def audit(output: Path, settings) -> Summary:
+    return audit_snapshot(read_output(output, settings), settings)
+
+
+def audit_snapshot(snapshot: Snapshot, settings) -> Summary:
+    """Every page, stylesheet and feed read by read_output; problems in sorted file order.
+
+    With the content cache on (incremental builds), a page or feed whose bytes, place and audited settings
+    are those of one that passed the last passing audit is not parsed again (AuditCache).
+    """
+    summary = Summary()
+    checks = {key: settings.get(key) for key in AUDITED_SETTINGS}
+    cache = AuditCache(settings, checks) if settings.get("CACHE_CONTENT") else None
+    pages, feeds = _uncached(snapshot.pages, cache, summary), _uncached(snapshot.feeds, cache, summary)
+    _merge(pages, [_audit_job(job, checks) for _, job in pages], cache, summary)
+    for rel, css in snapshot.stylesheets:
+        audit_stylesheet(rel, css, settings, summary)
+    # Feeds share entry bodies (all, category; Atom and RSS): each distinct body is checked once.
     memo = cache.bodies if cache is not None else {}
-    bodies = [body for body in sorted({body for _, job in feeds for body in _feed_bodies(job[2])})
-              if body not in memo]
-    with _pool(len(pages) + len(bodies)) as pool:
-        results = _map(pool, _audit_job, [job for _, job in pages], checks)
-        for body, shows in zip(bodies, _map(pool, _feed_body, bodies, checks)):
-            memo[body] = shows
-    _merge(pages, results, cache, summary)
-    for sheet in sorted(output.rglob("*.css")):
-        audit_stylesheet(sheet.relative_to(output).as_posix(), sheet.read_text(encoding="utf-8"), settings, summary)
     _merge(feeds, [_audit_job(job, checks, memo) for _, job in feeds], cache, summary)
     if cache is not None and not summary.problems:
         cache.save()
@@ -147,39 +157,6 @@ def _merge(todo, results, cache, summary: Summary) -> None:
         summary.add(result.counts(), result.problems)
         if cache is not None:
             cache.put(key, result.counts())
-
-
-class _pool:
-    """Worker processes when there is enough to parse to pay for starting them, else None."""
-
-    def __init__(self, tasks: int):
-        workers = os.cpu_count() or 1
-        self.executor = ProcessPoolExecutor(max_workers=workers) if workers > 1 and tasks > PARALLEL_MIN_PAGES else None
-        self.workers = workers
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        if self.executor is not None:
-            self.executor.shutdown()
-
-
-def _map(pool: _pool, function, items: list, checks: dict) -> list:
-    """function(item, checks) for each item, in item order (so problems come out as from one process)."""
-    if pool.executor is None or not items:
-        return [function(item, checks) for item in items]
-    chunk = max(1, len(items) // (pool.workers * 4))
-    return list(pool.executor.map(function, items, [checks] * len(items), chunksize=chunk))
-
-
-def _feed_bodies(xml: bytes) -> list[str]:
-    try:
-        root = ET.fromstring(xml)
-    except ET.ParseError:
-        return []  # audit_feed reports it as before
-    entries = root.findall(f"{ATOM}entry") or root.findall("./channel/item")
-    return [body for entry in entries for body in _entry_bodies(entry)]
 
 
 def _entry_bodies(entry) -> list[str]:

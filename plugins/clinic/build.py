@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .problems import Problem, relative, report
@@ -109,21 +110,35 @@ def replace_output(fresh: Path, output: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def post_build_steps():
-    """What runs on the fresh output after Pelican, in order, before the audit sees it.
+def shaping_steps():
+    """What runs on the fresh output after Pelican and changes what readers get, so before anything reads it.
 
     Each step is `step(output: Path, settings: dict) -> list[Problem]`.
     """
+    from . import assets
+
+    return [assets.minify_output]
+
+
+def finishing_steps():
+    """What only adds files beside the pages and feeds: the search index, the host's headers file,
+    compressed copies. These run, in order, while the checks read the pages."""
     from . import assets, headers, search_index, stable_index
 
     return [
         search_index.build_search_index,
         stable_index.stabilise_pagefind,
         headers.write_headers_file,
-        assets.check_asset_urls,
-        assets.minify_output,
         assets.precompress_output,
     ]
+
+
+def _run(steps, output: Path, settings: dict) -> list[Problem]:
+    for step in steps:
+        problems = step(output, settings)
+        if problems:
+            return problems
+    return []
 
 
 def build(settings_file, output, *, overrides: dict | None = None, check: bool = True) -> int:
@@ -146,19 +161,22 @@ def build(settings_file, output, *, overrides: dict | None = None, check: bool =
 
 
 def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool) -> list[Problem]:
+    from .assets import check_asset_urls
+    from .audit import audit_snapshot, read_output
     from .preflight import preflight
 
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(fresh)})
-    problems = preflight(settings) or run_pelican(settings)
-    for step in post_build_steps():
-        if problems:
-            break
-        problems = step(fresh, settings)
-    if not problems and check:
-        from .audit import audit
-
-        problems = audit(fresh, settings).problems
-    return problems
+    problems = preflight(settings) or run_pelican(settings) or _run(shaping_steps(), fresh, settings)
+    if problems:
+        return problems
+    snapshot = read_output(fresh, settings) if check else None
+    # The checks are Python on one core; Pagefind and compression mostly run outside the GIL, on another.
+    with ThreadPoolExecutor(max_workers=1) as background:
+        finished = background.submit(_run, finishing_steps(), fresh, settings)
+        problems = check_asset_urls(fresh, settings)
+        if snapshot is not None:
+            problems += audit_snapshot(snapshot, settings).problems
+        return finished.result() + problems
 
 
 def parse_overrides(pairs: list[str]) -> dict:

@@ -149,6 +149,8 @@ def create(title: str, category: str, settings: dict, articles_dir: Path, *, tod
 def unfinished(path: str, source: str, marker: str = "TODO") -> list[Problem]:
     """One Problem per line that still carries the new-post marker: the writer has not filled it in."""
     problems = []
+    if marker not in source:
+        return problems
     for number, line in enumerate(source.splitlines(), start=1):
         if re.search(rf"\b{re.escape(marker)}\b", line):
             shown = line if len(line) <= 60 else line[:57] + "..."

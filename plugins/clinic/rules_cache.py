@@ -1,13 +1,13 @@
-"""Reuse the HTML-reading editorial rules' results for unchanged articles across incremental builds.
+"""Reuse the editorial rules' results for unchanged articles across incremental builds.
 
-The rules that read an article's HTML (privacy, raw HTML, links, image alt) cost one HTML parse
-per article: most of the 5.8 s the rules took in a one-article rebuild at 1,000 articles (profile). With
-the content cache on, their Problems are kept in CACHE_PATH/rules under the sha256 of everything they
-read: the source text, the HTML, the metadata, the source path and working directory (paths in messages),
-every setting the rules' code names, that code itself, and the list of files under PATH (check_links asks
-whether a linked file exists). The other rules are cheap or depend on today's date (review-overdue), so
-they always run. An article whose links could leave PATH ("../") is always checked afresh, since files
-outside PATH are not in the key. Production builds and drafts (content cache off) never use it.
+The rules cost an HTML parse and a scan of every source line for flagged claims per article: most of
+the time the rules took in a one-article rebuild (profile). With the content cache on, their Problems
+are kept in CACHE_PATH/rules under the sha256 of everything they read: the source text, the HTML, the
+metadata, the source path and working directory (paths in messages), every setting the rules' code
+names, that code itself, and the list of files under PATH (check_links asks whether a linked file
+exists). Only review-overdue depends on today's date, so that rule always runs. An article whose links
+could leave PATH ("../") is always checked afresh, since files outside PATH are not in the key.
+Production builds and drafts (content cache off) never use it.
 """
 
 from __future__ import annotations
@@ -23,27 +23,27 @@ from . import rules
 from .disk_cache import chosen_settings, code_digest, files_digest, remembered, setting_names
 from .problems import Problem
 
-CACHED = {"check_privacy", "check_raw_html", "check_links", "check_image_alt"}
+UNCACHED = {"check_review"}  # today's date decides it
 CODE = ("rules.py", "content_rules.py", "drafts.py", "tree.py", "problems.py", "preflight.py", "rules_cache.py")
 # Relative paths that may climb out of PATH, written plainly or percent-encoded (the rules unquote them).
 LEAVES_PATH = re.compile(r"\.\./|%2e|\.%2f", re.IGNORECASE)
 
 
 def check_article(article, settings, source: str) -> list[Problem]:
-    """rules.check_article, same Problems in the same order, with the HTML rules' results reused when unchanged."""
+    """rules.check_article, same Problems in the same order, with the results reused when nothing they read changed."""
     html = getattr(article, "_content", "") or ""
     if (not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH")
             or LEAVES_PATH.search(source) or LEAVES_PATH.search(html)):
         return rules.check_article(article, settings, source)
-    cached = [rule for rule in rules.ARTICLE_RULES if rule.__name__ in CACHED]
-    stored = _html_rule_problems(article, settings, source, html, cached)
+    cached = [rule for rule in rules.ARTICLE_RULES if rule.__name__ not in UNCACHED]
+    stored = _rule_problems(article, settings, source, html, cached)
     problems = []
     for rule in rules.ARTICLE_RULES:
         problems.extend(stored[rule.__name__] if rule in cached else rule(article, settings, source))
     return problems
 
 
-def _html_rule_problems(article, settings, source, html, cached) -> dict[str, list[Problem]]:
+def _rule_problems(article, settings, source, html, cached) -> dict[str, list[Problem]]:
     basis = json.dumps([
         os.getcwd(), str(article.source_path), source, html,
         {key: article.metadata[key] for key in sorted(article.metadata)},
