@@ -117,7 +117,7 @@ def compress(data: bytes, brotli_quality: int) -> dict[str, bytes]:
     return {suffix: blob for suffix, blob in copies.items() if len(blob) < len(data)}
 
 
-def precompress_output(output: Path, settings: dict) -> list[Problem]:
+def precompress_output(output: Path, settings: dict, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """Post-build step: a .gz and a .br copy beside each text file, for hosts that serve them as they are.
 
     Not pelican-precompress: it runs on Pelican's `finalized` signal, before our post-build steps
@@ -125,24 +125,46 @@ def precompress_output(output: Path, settings: dict) -> list[Problem]:
     (about 4 s per MB here) when the rest of the build takes seconds. Theme files, cached for a year,
     get quality 11; pages and feeds PRECOMPRESS_BROTLI_QUALITY (5: about 15 % larger, 50 times faster).
     With the content cache on (incremental builds) the copies are kept by content hash in CACHE_PATH
-    and hard-linked into the output.
+    and hard-linked into the output. Folders in `skip` (relative to `output`) are left alone: the build
+    writes the search index while this runs, and compresses it with precompress_folder.
     """
     if not settings.get("PRECOMPRESS_OUTPUT"):
         return []
     output = Path(output)
     store = Path(settings["CACHE_PATH"]) / "precompressed" if settings.get("CACHE_CONTENT") else None
-    page_quality = int(settings.get("PRECOMPRESS_BROTLI_QUALITY", 5))
     theme_dir = settings.get("THEME_STATIC_DIR", "theme")
-    files = [(path, 11 if path.relative_to(output).parts[0] == theme_dir else page_quality)
-             for path in sorted(output.rglob("*")) if path.suffix in TEXT_SUFFIXES and path.is_file()]
-    # zlib and brotli let go of the GIL while they compress, so threads use every core.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        used = set(pool.map(lambda item: _precompress_file(*item, store), files))
+    skipped = [output / folder for folder in skip]
+    files = [path for path in _text_files(output) if not any(path.is_relative_to(folder) for folder in skipped)]
+    used = _precompress(files, lambda path: 11 if path.relative_to(output).parts[0] == theme_dir
+                        else _page_quality(settings), store)
     if store is not None:
         for entry in store.iterdir():
             if entry.name not in used:
                 shutil.rmtree(entry, ignore_errors=True)
     return []
+
+
+def precompress_folder(folder: Path, settings: dict) -> list[Problem]:
+    """The copies for the text files of one folder, without the store (for the search index, which
+    changes with every page anyway)."""
+    if settings.get("PRECOMPRESS_OUTPUT"):
+        _precompress(_text_files(Path(folder)), lambda path: _page_quality(settings), None)
+    return []
+
+
+def _page_quality(settings: dict) -> int:
+    return int(settings.get("PRECOMPRESS_BROTLI_QUALITY", 5))
+
+
+def _text_files(folder: Path) -> list[Path]:
+    return [path for path in sorted(folder.rglob("*")) if path.suffix in TEXT_SUFFIXES and path.is_file()]
+
+
+def _precompress(files: list[Path], quality, store: Path | None) -> set:
+    """Copies for each file at quality(file); the store keys used. zlib and brotli let go of the GIL
+    while they compress, so threads use every core."""
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return set(pool.map(lambda path: _precompress_file(path, quality(path), store), files))
 
 
 def _precompress_file(path: Path, quality: int, store: Path | None) -> str:

@@ -120,16 +120,17 @@ def shaping_steps():
     return [assets.minify_output]
 
 
-def finishing_steps():
+def finishing_lanes():
     """What only adds files beside the pages and feeds: the search index, the host's headers file,
-    compressed copies. These run, in order, while the checks read the pages."""
+    compressed copies. Each lane runs in order; the lanes run side by side, and beside the checks."""
+    from functools import partial
+
     from . import assets, headers, search_index, stable_index
 
+    index = search_index.INDEX_DIR
     return [
-        search_index.build_search_index,
-        stable_index.stabilise_pagefind,
-        headers.write_headers_file,
-        assets.precompress_output,
+        [search_index.build_search_index, stable_index.stabilise_pagefind, search_index.precompress_index],
+        [headers.write_headers_file, partial(assets.precompress_output, skip=(index,))],
     ]
 
 
@@ -170,13 +171,14 @@ def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool)
     if problems:
         return problems
     snapshot = read_output(fresh, settings) if check else None
-    # The checks are Python on one core; Pagefind and compression mostly run outside the GIL, on another.
-    with ThreadPoolExecutor(max_workers=1) as background:
-        finished = background.submit(_run, finishing_steps(), fresh, settings)
+    # The checks are Python, on one core; Pagefind and compression mostly run outside the GIL, beside them.
+    lanes = finishing_lanes()
+    with ThreadPoolExecutor(max_workers=len(lanes)) as background:
+        finishing = [background.submit(_run, lane, fresh, settings) for lane in lanes]
         problems = check_asset_urls(fresh, settings)
         if snapshot is not None:
             problems += audit_snapshot(snapshot, settings).problems
-        return finished.result() + problems
+        return [problem for lane in finishing for problem in lane.result()] + problems
 
 
 def parse_overrides(pairs: list[str]) -> dict:

@@ -45,6 +45,13 @@ def build_search_index(output: Path, settings: dict) -> list[Problem]:
     return []
 
 
+def precompress_index(output: Path, settings: dict) -> list[Problem]:
+    """Post-build step, after stable_index: compressed copies of the index's text files."""
+    from .assets import precompress_folder
+
+    return precompress_folder(Path(output) / INDEX_DIR, settings)
+
+
 def _problem(message: str) -> Problem:
     return Problem(INDEX_DIR, 0, "search-index", message,
                    "check that pagefind[bin] is installed from requirements.txt and the build output is HTML")
