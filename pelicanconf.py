@@ -83,6 +83,9 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
+# Full builds read Markdown in worker processes ahead of Pelican once there are this many files
+# (plugins/clinic/read_ahead.py); for fewer, starting the workers costs more than it saves.
+READ_AHEAD_MIN_FILES = 50
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [

@@ -9,7 +9,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
-from . import content_rules, text_metadata
+from . import content_rules, read_ahead
 from .rules import next_review_due, parse_date
 from .problems import report
 
@@ -87,4 +87,5 @@ def register():
     signals.generator_init.connect(add_template_helpers)
     signals.generator_init.connect(assets.add_asset_global)
     signals.all_generators_finalized.connect(sitemap_dates.date_listings_by_content)
-    signals.readers_init.connect(text_metadata.use_text_metadata_reader)
+    signals.initialized.connect(read_ahead.start_run)
+    signals.readers_init.connect(read_ahead.use_read_ahead_reader)

@@ -24,9 +24,3 @@ class TextMetadataMarkdownReader(MarkdownReader):
         }
         return super()._parse_metadata(escaped)
 
-
-def use_text_metadata_reader(readers) -> None:
-    """readers_init handler: read every Markdown extension with the escaping reader."""
-    for extension in MarkdownReader.file_extensions:
-        if readers.reader_classes.get(extension) is MarkdownReader:
-            readers.reader_classes[extension] = TextMetadataMarkdownReader

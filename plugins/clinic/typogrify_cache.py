@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import json
 from importlib.metadata import version
 from pathlib import Path
@@ -23,7 +24,7 @@ from .disk_cache import remembered, text_codec
 def use_cache_for_run(pelican) -> None:
     import typogrify.filters as filters
 
-    original = getattr(filters.typogrify, "__wrapped__", filters.typogrify)
+    original = inspect.unwrap(filters.typogrify)  # this module's wrapper, or read_ahead's, from a run before
     settings = pelican.settings
     if settings.get("CACHE_CONTENT") and settings.get("CACHE_PATH") and settings.get("TYPOGRIFY"):
         store = Path(settings["CACHE_PATH"]) / "typogrify"
