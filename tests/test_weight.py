@@ -165,3 +165,80 @@ def test_incremental_builds_reuse_stored_copies_that_match_the_final_bytes(tmp_p
         assert brotli.decompress(page.with_name("index.html.br").read_bytes()) == page.read_bytes(), name
         # The unchanged page's copies are the stored ones (hard links), not compressed again; the others new.
         assert page.with_name("index.html.br").stat().st_nlink == (2 if name == "second" else 1), name
+
+
+# --- The output stream: pages and feeds minified and compressed as Pelican writes them ----------------
+
+def _stream_settings(tmp_path: Path) -> dict:
+    return {"OUTPUT_PATH": str(tmp_path / "output"), "MINIFY_OUTPUT": True, "PRECOMPRESS_OUTPUT": True,
+            "PRECOMPRESS_BROTLI_QUALITY": 5, "CACHE_CONTENT": False, "CACHE_PATH": str(tmp_path / "cache")}
+
+
+def _stream(settings: dict, written: list[Path]) -> None:
+    from types import SimpleNamespace
+
+    from clinic import output_stream
+
+    pelican = SimpleNamespace(settings=settings)
+    output_stream.start(pelican)
+    for path in written:
+        output_stream.written(str(path), context=settings)
+    output_stream.finish(pelican)
+
+
+def test_each_written_page_and_feed_is_minified_and_compressed_by_the_stream(tmp_path):
+    from clinic import output_stream
+
+    settings = _stream_settings(tmp_path)
+    output = Path(settings["OUTPUT_PATH"])
+    page, feed = output / "a" / "index.html", output / "feeds" / "all.atom.xml"
+    body = "    <p>  Pain that lasts  </p>\n" * 40  # long enough for the compressed copies to be smaller
+    for path, text in ((page, f"<!DOCTYPE html>\n<html>\n  <body>\n{body}  </body>\n</html>\n"),
+                       (feed, "<?xml version='1.0'?><feed>" + "<entry>x</entry>" * 200 + "</feed>")):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    original_feed = feed.read_bytes()
+
+    _stream(settings, [page, feed])
+
+    done = output_stream.streamed(output)
+    assert (done.minified, done.compressed, done.problems) == ({"a/index.html"}, {"a/index.html", "feeds/all.atom.xml"}, [])
+    html = page.read_text(encoding="utf-8")
+    assert html == assets.minify_html(html) and "\n" not in html
+    assert feed.read_bytes() == original_feed  # feeds are compressed, never minified
+    for path in (page, feed):
+        assert gzip_module.decompress(path.with_name(path.name + ".gz").read_bytes()) == path.read_bytes()
+        assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes()
+
+
+def test_the_post_build_steps_do_only_what_the_stream_did_not(tmp_path):
+    settings = _stream_settings(tmp_path)
+    output = Path(settings["OUTPUT_PATH"])
+    streamed, later = output / "a.html", output / "theme" / "site.css"
+    css = "".join(f".note-{n} {{\n  color: black;\n}}\n" for n in range(60))
+    for path in (streamed, later):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("<p>  streamed  </p>\n" * 40 if path is streamed else css, encoding="utf-8")
+    _stream(settings, [streamed])
+    # A stand-in for the streamed page: were the steps to minify or compress it again, this would change.
+    streamed.write_text("<p>  left as it is  </p>\n", encoding="utf-8")
+    stale_copy = streamed.with_name("a.html.gz").read_bytes()
+
+    assert assets.minify_output(output, settings) == []
+    assert assets.precompress_output(output, settings) == []
+
+    assert streamed.read_text(encoding="utf-8") == "<p>  left as it is  </p>\n"
+    assert streamed.with_name("a.html.gz").read_bytes() == stale_copy
+    assert later.read_text(encoding="utf-8") == assets.minify_css(css) != css
+    assert gzip_module.decompress(later.with_name("site.css.gz").read_bytes()) == later.read_bytes()
+
+
+def test_a_page_the_minifier_cannot_read_is_reported_once(tmp_path):
+    settings = _stream_settings(tmp_path)
+    output = Path(settings["OUTPUT_PATH"])
+    broken = output / "broken.html"
+    broken.parent.mkdir(parents=True)
+    broken.write_bytes(b"<p>caf\xe9</p>")  # Latin-1, not UTF-8
+    _stream(settings, [broken])
+    problems = assets.minify_output(output, settings)
+    assert [(p.path, p.rule) for p in problems] == [("broken.html", "minify-failed")]

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
+from . import output_stream
 from .problems import Problem
 
 STYLE_OPEN, STYLE_CLOSE = "<style>", "</style>"
@@ -91,21 +92,30 @@ def minify_css(text: str) -> str:
     return wrapped[len(STYLE_OPEN):-len(STYLE_CLOSE)]
 
 
+MINIFIERS = {".html": minify_html, ".css": minify_css}
+
+
 def minify_output(output: Path, settings: dict) -> list[Problem]:
-    """Post-build step: minify every HTML and CSS file in place (production only)."""
+    """Post-build step: minify in place every HTML and CSS file the output stream did not (production only)."""
     if not settings.get("MINIFY_OUTPUT"):
         return []
-    problems = []
+    done = output_stream.streamed(output)
+    problems = list(done.problems)
     for path in sorted(Path(output).rglob("*")):
-        minifier = {".html": minify_html, ".css": minify_css}.get(path.suffix)
-        if minifier is None or not path.is_file():
-            continue
-        try:
-            path.write_text(minifier(path.read_text(encoding="utf-8")), encoding="utf-8")
-        except (UnicodeDecodeError, ValueError) as error:
-            problems.append(Problem(path.relative_to(output).as_posix(), 1, "minify-failed", str(error),
-                                    "fix the markup the minifier could not read, or report it to the perf owner"))
+        rel = path.relative_to(output).as_posix()
+        if path.suffix in MINIFIERS and rel not in done.minified and path.is_file():
+            problem = minify_file(path, rel)
+            problems += [problem] if problem is not None else []
     return problems
+
+
+def minify_file(path: Path, rel: str) -> Problem | None:
+    try:
+        path.write_text(MINIFIERS[path.suffix](path.read_text(encoding="utf-8")), encoding="utf-8")
+    except (UnicodeDecodeError, ValueError) as error:
+        return Problem(rel, 1, "minify-failed", str(error),
+                       "fix the markup the minifier could not read, or report it to the perf owner")
+    return None
 
 
 # --- pre-compression -----------------------------------------------------------------------------------
@@ -132,17 +142,20 @@ def precompress_output(output: Path, settings: dict, *, skip: tuple[str, ...] = 
     get quality 11; pages and feeds PRECOMPRESS_BROTLI_QUALITY (5: about 15 % larger, 50 times faster).
     With the content cache on (incremental builds) the copies are kept by content hash in CACHE_PATH
     and hard-linked into the output. Folders in `skip` (relative to `output`) are left alone: the build
-    writes the search index while this runs, and compresses it with precompress_folder.
+    writes the search index while this runs, and compresses it with precompress_folder. Pages and feeds
+    the output stream already compressed (output_stream.py) are left alone too.
     """
     if not settings.get("PRECOMPRESS_OUTPUT"):
         return []
     output = Path(output)
-    store = Path(settings["CACHE_PATH"]) / "precompressed" if settings.get("CACHE_CONTENT") else None
+    store = precompress_store(settings)
     theme_dir = settings.get("THEME_STATIC_DIR", "theme")
+    done = output_stream.streamed(output)
     skipped = [output / folder for folder in skip]
-    files = [path for path in _text_files(output) if not any(path.is_relative_to(folder) for folder in skipped)]
-    used = _precompress(files, lambda path: 11 if path.relative_to(output).parts[0] == theme_dir
-                        else _page_quality(settings), store)
+    files = [path for path in _text_files(output) if path.relative_to(output).as_posix() not in done.compressed
+             and not any(path.is_relative_to(folder) for folder in skipped)]
+    used = done.store_keys | _precompress(files, lambda path: 11 if path.relative_to(output).parts[0] == theme_dir
+                                          else page_quality(settings), store)
     if store is not None:
         for entry in store.iterdir():
             if entry.name not in used:
@@ -154,12 +167,17 @@ def precompress_folder(folder: Path, settings: dict) -> list[Problem]:
     """The copies for the text files of one folder, without the store (for the search index, which
     changes with every page anyway)."""
     if settings.get("PRECOMPRESS_OUTPUT"):
-        _precompress(_text_files(Path(folder)), lambda path: _page_quality(settings), None)
+        _precompress(_text_files(Path(folder)), lambda path: page_quality(settings), None)
     return []
 
 
-def _page_quality(settings: dict) -> int:
+def page_quality(settings: dict) -> int:
     return int(settings.get("PRECOMPRESS_BROTLI_QUALITY", 5))
+
+
+def precompress_store(settings: dict) -> Path | None:
+    """Where incremental builds (the content cache on) keep compressed copies by content hash."""
+    return Path(settings["CACHE_PATH"]) / "precompressed" if settings.get("CACHE_CONTENT") else None
 
 
 def _text_files(folder: Path) -> list[Path]:
@@ -170,10 +188,10 @@ def _precompress(files: list[Path], quality, store: Path | None) -> set:
     """Copies for each file at quality(file); the store keys used. zlib and brotli let go of the GIL
     while they compress, so threads use every core."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return set(pool.map(lambda path: _precompress_file(path, quality(path), store), files))
+        return set(pool.map(lambda path: precompress_file(path, quality(path), store), files))
 
 
-def _precompress_file(path: Path, quality: int, store: Path | None) -> str:
+def precompress_file(path: Path, quality: int, store: Path | None) -> str:
     """Write the copies beside `path`; returns the store key it used (None without a store)."""
     data = path.read_bytes()
     key = f"{hashlib.sha256(data).hexdigest()}-{quality}" if store is not None else None

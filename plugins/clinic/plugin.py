@@ -9,7 +9,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
-from . import content_rules, read_ahead
+from . import content_rules, output_stream, read_ahead
 from .rules import next_review_due, parse_date
 from .problems import report
 
@@ -88,4 +88,8 @@ def register():
     signals.generator_init.connect(assets.add_asset_global)
     signals.all_generators_finalized.connect(sitemap_dates.date_listings_by_content)
     signals.initialized.connect(read_ahead.start_run)
+    signals.initialized.connect(output_stream.start)
+    signals.content_written.connect(output_stream.written)
+    signals.feed_written.connect(output_stream.written)
+    signals.finalized.connect(output_stream.finish)
     signals.readers_init.connect(read_ahead.use_read_ahead_reader)
