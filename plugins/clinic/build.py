@@ -19,6 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+from . import output_stream
 from .problems import Problem, relative, report
 
 
@@ -90,6 +91,7 @@ def run_pelican(settings: dict) -> list[Problem]:
                                           "fix what the message names"))
     finally:
         root.handlers, root.level = previous_handlers, previous_level
+        output_stream.stop(settings["OUTPUT_PATH"])  # still running only if Pelican stopped before the end
     return collector.problems
 
 

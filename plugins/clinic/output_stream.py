@@ -40,9 +40,7 @@ def start(pelican) -> None:
     settings = pelican.settings
     output = _key(settings["OUTPUT_PATH"])
     _finished.pop(output, None)
-    left = _running.pop(output, None)  # a run that stopped before `finalized` (a rule failed, Pelican raised)
-    if left is not None:
-        left.process.kill()
+    stop(output)
     if (settings.get("MINIFY_OUTPUT") or settings.get("PRECOMPRESS_OUTPUT")) and sys.platform.startswith("linux"):
         _running[output] = _Stream(Path(settings["OUTPUT_PATH"]), settings)
 
@@ -59,6 +57,14 @@ def finish(pelican) -> None:
     stream = _running.pop(_key(pelican.settings["OUTPUT_PATH"]), None)
     if stream is not None:
         _finished[_key(pelican.settings["OUTPUT_PATH"])] = stream.close()
+
+
+def stop(output) -> None:
+    """End a stream that Pelican will not finish (a rule failed, Pelican raised): its output is discarded."""
+    stream = _running.pop(_key(output), None)
+    if stream is not None:
+        stream.process.kill()
+        stream.process.join()
 
 
 def streamed(output) -> Streamed:
