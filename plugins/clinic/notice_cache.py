@@ -4,7 +4,8 @@ Every article is in four feeds (all and category, Atom and RSS, FEED_MAX_ITEMS =
 affiliate links parses each entry that could have one, in each feed: 1.6 s of a one-article rebuild at
 1,000 articles (profile). notices.with_notices is a pure function of the entry HTML, the settings its
 code names and that code, so with the content cache on its result is kept in CACHE_PATH/notices under
-the sha256 of those, and looked up once per run. Production builds (content cache off) never use it.
+the sha256 of those, and looked up once per run. Production builds (content cache off) never use the
+stored results; they only keep each entry's result for the rest of the run.
 """
 
 from __future__ import annotations
@@ -20,11 +21,18 @@ CODE = ("notices.py", "affiliate.py", "notice_cache.py")
 
 # This run's results by key: each entry is in several feeds, so its file is read once, not once per feed.
 _seen: dict[str, str] = {}
+# Without the cache, this run's results by entry HTML.
+_this_run: dict[str, str] = {}
 
 
 def with_notices(html: str | None, settings) -> str | None:
-    if html is None or not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
-        return notices.with_notices(html, settings)
+    if html is None:
+        return None
+    if not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
+        # Within one run the settings do not change: each entry's four feeds share one result.
+        if html not in _this_run:
+            _this_run[html] = notices.with_notices(html, settings)
+        return _this_run[html]
     chosen = chosen_settings(settings, setting_names(CODE))
     key = hashlib.sha256(code_digest(CODE) + chosen.encode("utf-8") + b"\0" + html.encode("utf-8")).hexdigest()
     if key not in _seen:
@@ -35,3 +43,4 @@ def with_notices(html: str | None, settings) -> str | None:
 
 def start_run(pelican=None) -> None:
     _seen.clear()
+    _this_run.clear()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import preflight
@@ -137,11 +138,22 @@ def _last_line(source: str) -> int:
     return max(1, source.rstrip("\n").count("\n") + 1)
 
 
+@lru_cache(maxsize=4)
+def _claim_patterns(phrases: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    """(any phrase anywhere, a phrase as a whole word): the first rules out most articles in one scan,
+    since no line can hold a phrase that the whole source lacks."""
+    alternatives = "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    return (re.compile(alternatives, re.IGNORECASE),
+            re.compile(r"(?<![\w-])(" + alternatives + r")(?![\w-])", re.IGNORECASE))
+
+
 def check_claims(article, settings, source) -> list[Problem]:
-    phrases = sorted(settings.get("FLAGGED_CLAIMS", []), key=len, reverse=True)
+    phrases = tuple(settings.get("FLAGGED_CLAIMS", []))
     if not phrases:
         return []
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])", re.IGNORECASE)
+    anywhere, pattern = _claim_patterns(phrases)
+    if not anywhere.search(source):
+        return []
     negations = {word.lower() for word in settings.get("CLAIM_NEGATIONS", [])}
     window = settings.get("CLAIM_NEGATION_WINDOW", 3)
     people = settings.get("PEOPLE", {})
