@@ -7,6 +7,7 @@ their category. The index is written to `pagefind/` inside the output, beside th
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -20,19 +21,29 @@ UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "page
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 
 
-def pagefind_command(output: Path) -> list[str]:
+def pagefind_command(output: Path, settings: dict) -> list[str]:
     # The binary the pagefind[bin] package ships, run directly: `python -m pagefind` would start a Python
     # only to exec it (0.1 s of every build). Pagefind's filter index comes out in a different order on
     # each run; clinic.stable_index, the next step, sorts it.
     from pagefind_bin import get_executable
 
-    return [str(get_executable()), "--site", str(output), "--output-subdir", INDEX_DIR]
+    return [str(get_executable()), "--site", str(output), "--output-subdir", INDEX_DIR, *_glob(settings)]
+
+
+def _glob(settings: dict) -> list[str]:
+    """Only articles and pages (drafts too, in development) carry data-pagefind-body, and Pagefind indexes
+    nothing else when any page has it: reading only their files gives the same index and saves Pagefind a
+    fifth of its work."""
+    if not (settings.get("ARTICLE_SAVE_AS") and settings.get("PAGE_SAVE_AS")):
+        return []
+    saved_as = [settings.get(name) for name in ("ARTICLE_SAVE_AS", "PAGE_SAVE_AS", "DRAFT_SAVE_AS", "DRAFT_PAGE_SAVE_AS")]
+    return ["--glob", "{" + ",".join(re.sub(r"\{[^}]+\}", "*", pattern) for pattern in saved_as if pattern) + "}"]
 
 
 def build_search_index(output: Path, settings: dict) -> list[Problem]:
     output = Path(output)
     try:
-        done = subprocess.run(pagefind_command(output), capture_output=True, text=True, timeout=300)
+        done = subprocess.run(pagefind_command(output, settings), capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.TimeoutExpired) as error:
         return [_problem(f"Pagefind could not run ({type(error).__name__}: {error})")]
     if done.returncode != 0:
