@@ -86,6 +86,9 @@ MARKDOWN = {
 # Full builds read Markdown in worker processes ahead of Pelican once there are this many files
 # (plugins/clinic/read_ahead.py); for fewer, starting the workers costs more than it saves.
 READ_AHEAD_MIN_FILES = 50
+# Incremental builds read and write Pelican's content cache whole on every run; unzipped, that costs
+# 0.2 s less at 1,000 articles, for a larger file in the local cache folder.
+GZIP_CACHE = False
 
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
