@@ -16,10 +16,9 @@ import shutil
 import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 
-from . import output_stream
+from . import forking, output_stream
 from .problems import Problem, relative, report
 
 
@@ -178,7 +177,7 @@ def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool)
     # this process's GIL to the lanes' threads: beside them in one process, compressing 1,000 articles took
     # 10 s instead of 2 s, each thread waiting its turn at every file. Without the audit (livereload, whose
     # process has its server's threads) they run here.
-    checking = ProcessPoolExecutor(max_workers=1, mp_context=get_context("fork")) if check and _can_fork() else None
+    checking = ProcessPoolExecutor(max_workers=1, mp_context=forking.context()) if check and forking.available() else None
     try:
         checked = checking.submit(run_checks, fresh, snapshot, settings) if checking is not None else None
         with ThreadPoolExecutor(max_workers=len(lanes)) as background:
@@ -188,10 +187,6 @@ def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool)
     finally:
         if checking is not None:
             checking.shutdown()
-
-
-def _can_fork() -> bool:
-    return sys.platform.startswith("linux")
 
 
 def run_checks(output: Path, snapshot, settings: dict) -> list[Problem]:

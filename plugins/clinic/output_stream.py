@@ -13,11 +13,10 @@ Only where fork is available, and only when the settings ask for minified or com
 from __future__ import annotations
 
 import os
-import sys
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
+from . import forking
 from .problems import Problem
 
 
@@ -41,7 +40,7 @@ def start(pelican) -> None:
     output = _key(settings["OUTPUT_PATH"])
     _finished.pop(output, None)
     stop(output)
-    if (settings.get("MINIFY_OUTPUT") or settings.get("PRECOMPRESS_OUTPUT")) and sys.platform.startswith("linux"):
+    if (settings.get("MINIFY_OUTPUT") or settings.get("PRECOMPRESS_OUTPUT")) and forking.available():
         _running[output] = _Stream(Path(settings["OUTPUT_PATH"]), settings)
 
 
@@ -78,7 +77,7 @@ def _key(path) -> str:
 
 class _Stream:
     def __init__(self, output: Path, settings: dict):
-        context = get_context("fork")
+        context = forking.context()
         self.paths, self.results = context.SimpleQueue(), context.SimpleQueue()
         self.process = context.Process(target=_work, args=(output, settings, self.paths, self.results), daemon=True)
         self.process.start()

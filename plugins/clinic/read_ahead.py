@@ -8,8 +8,9 @@ it reads itself. The results are the ones Pelican would have computed: the same 
 settings, inherited through fork. Log records a worker's read emits are handed back and logged again in
 the build process, so its warnings still fail the build, naming their file.
 
-Only when the content cache is off (incremental builds read from Pelican's cache instead), on Linux
-(fork), and for at least READ_AHEAD_MIN_FILES files: below that, starting workers costs more than it saves.
+Only when the content cache is off (incremental builds read from Pelican's cache instead), where fork is
+available (forking.py), and for at least READ_AHEAD_MIN_FILES files: below that, starting workers costs more
+than it saves.
 """
 
 from __future__ import annotations
@@ -18,12 +19,11 @@ import functools
 import logging
 import os
 import pickle
-import sys
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 from pelican.readers import MarkdownReader
 
+from . import forking
 from .text_metadata import TextMetadataMarkdownReader
 
 # This run's typogrify results from the workers, by (text, arguments, smartypants' attributes).
@@ -77,7 +77,7 @@ def _start(reader) -> dict:
     """{absolute path: future} for every Markdown file under PATH, or {} when reading ahead does not pay."""
     global _worker_reader
     settings = reader.settings
-    if settings.get("LOAD_CONTENT_CACHE") or not sys.platform.startswith("linux"):
+    if settings.get("LOAD_CONTENT_CACHE") or not forking.available():
         return {}
     paths = sorted(os.path.join(folder, name) for folder, _, names in os.walk(settings["PATH"], followlinks=True)
                    for name in names if name.rpartition(".")[2] in reader.file_extensions)
@@ -86,7 +86,7 @@ def _start(reader) -> dict:
     _worker_reader = reader
     _answer_typogrify_from_workers()
     workers = max(1, (os.cpu_count() or 1) - 1)  # the build process reads too
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=forking.context())
     futures = {os.path.abspath(path): pool.submit(_read, path) for path in paths}
     pool.shutdown(wait=False)  # the workers stop once every file is read; nothing else to clean up
     return futures
