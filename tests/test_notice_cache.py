@@ -25,8 +25,10 @@ def test_cached_notices_equal_fresh_ones_and_follow_the_notice_settings(settings
     assert 'class="affiliate-notice"' not in notice_cache.with_notices(PLAIN, on)
     assert notice_cache.with_notices(None, on) is None
 
+    notice_cache.start_run()  # settings change between runs, never within one
     reworded = _settings(settings, tmp_path, AFFILIATE_NOTICE="We may earn a commission.")
     assert "We may earn a commission." in notice_cache.with_notices(LINKED, reworded)
+    notice_cache.start_run()
     no_patterns = _settings(settings, tmp_path, AFFILIATE_LINK_PATTERNS=[])
     assert notice_cache.with_notices(LINKED, no_patterns) == notices.with_notices(LINKED, no_patterns)
 

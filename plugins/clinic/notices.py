@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from html import unescape
 
 from markupsafe import escape
 
@@ -11,29 +9,10 @@ from . import affiliate
 from .tree import parsed
 
 
-# An href attribute as an HTML parser reads one (any '='s, then a quoted or a bare value), so the pre-check
-# below sees every href the parser would, and more (it does not care which element or whether in text).
-_HREF = re.compile(r"""href\s*=+\s*('[^']*'|"[^"]*"|(?!['"])[^>\s]*)""", re.IGNORECASE)
-
-
-def could_have_affiliate_link(html: str, patterns) -> bool:
-    """False only when no href in `html` can be an affiliate link: feeds call has_affiliate_link once
-    per entry per feed, and skipping the parse for the many entries without one halves the feed cost."""
-    for match in _HREF.finditer(html):
-        value = match.group(1)
-        if value[:1] in ("'", '"'):
-            value = value[1:-1]
-        if affiliate.is_affiliate(unescape(value), patterns):
-            return True
-    return False
-
-
 def has_affiliate_link(html: str, settings) -> bool:
     if not html:
         return False
     patterns = settings.get("AFFILIATE_LINK_PATTERNS", [])
-    if not could_have_affiliate_link(html, patterns):
-        return False
     return any(affiliate.is_affiliate(a.get("href"), patterns) for a in parsed(html).iter("a"))
 
 
