@@ -19,7 +19,7 @@ from . import content
 from .disk_cache import chosen_settings, code_digest, files_digest, remembered
 
 SETTINGS = ("AFFILIATE_LINK_PATTERNS", "AFFILIATE_SEARCH_URL", "AFFILIATE_TAG", "AFFILIATE_REL", "SITEURL", "PATH")
-CODE = ("content.py", "affiliate.py", "images.py", "rules.py", "transform_cache.py")
+CODE = ("content.py", "affiliate.py", "images.py", "rules.py", "tree.py", "transform_cache.py")
 # Sources are what the HTML comes from; every other file under PATH may be an image whose size is read.
 SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm"}
 
