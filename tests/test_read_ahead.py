@@ -61,6 +61,21 @@ def test_the_reader_reads_every_markdown_file_ahead_once_there_are_enough(ahead_
     assert read_ahead._start(cached) == {}  # incremental builds read from Pelican's cache instead
 
 
+def test_every_reader_of_a_run_takes_its_files_from_the_one_set_of_workers(ahead_settings, monkeypatch):
+    # Pelican gives the articles and the pages generators a reader each; workers per reader read it all twice.
+    started = []
+    monkeypatch.setattr(read_ahead, "_start", lambda reader: started.append(reader) or {})
+    read_ahead.start_run()
+    articles, pages = (read_ahead.ReadAheadMarkdownReader(ahead_settings) for _ in range(2))
+    articles.read(MARKDOWN_FILES[0])
+    pages.read(MARKDOWN_FILES[-1])
+    assert started == [articles]
+    read_ahead.start_run()  # the next run starts its own
+    pages = read_ahead.ReadAheadMarkdownReader(ahead_settings)
+    pages.read(MARKDOWN_FILES[-1])
+    assert started == [articles, pages]
+
+
 def test_each_file_read_by_a_worker_is_what_the_build_process_would_have_read(ahead_settings):
     read_ahead.start_run()
     reader = _reader_ahead(ahead_settings)
