@@ -16,9 +16,7 @@ than it saves.
 from __future__ import annotations
 
 import functools
-import logging
 import os
-import pickle
 from concurrent.futures import ProcessPoolExecutor
 
 from pelican.readers import MarkdownReader
@@ -49,8 +47,7 @@ class ReadAheadMarkdownReader(TextMetadataMarkdownReader):
             return super().read(source_path)
         content, metadata, typogrified, records = future.result()
         _typogrified.update(typogrified)
-        for record in records:
-            logging.getLogger(record.name).handle(record)
+        forking.replay(records)
         return content, metadata
 
 
@@ -118,16 +115,11 @@ def _answer_typogrify_from_workers() -> None:
 def _read(path: str):
     """In a worker: what Pelican's read_file would get from the reader and from typogrify, and the log."""
     reader = _worker_reader
-    records: list[logging.LogRecord] = []
-    handler = _Keep(records)
-    logging.getLogger().addHandler(handler)
-    try:
+    with forking.kept_log() as records:
         content, metadata = TextMetadataMarkdownReader.read(reader, path)
         typogrified = _typogrify_like_pelican([content, metadata.get("title"), metadata.get("summary")],
                                               reader.settings)
-    finally:
-        logging.getLogger().removeHandler(handler)
-    return content, metadata, typogrified, [_portable(record) for record in records]
+    return content, metadata, typogrified, records
 
 
 def _typogrify_like_pelican(texts, settings) -> dict:
@@ -144,26 +136,3 @@ def _typogrify_like_pelican(texts, settings) -> dict:
     args = (settings["TYPOGRIFY_IGNORE_TAGS"],)
     kwargs = dict.fromkeys(settings["TYPOGRIFY_OMIT_FILTERS"], False)
     return {_key(text, args, kwargs): typogrify(text, *args, **kwargs) for text in texts if isinstance(text, str) and text}
-
-
-class _Keep(logging.Handler):
-    def __init__(self, records: list):
-        super().__init__(level=logging.DEBUG)
-        self.records = records
-
-    def emit(self, record):
-        self.records.append(record)
-
-
-def _portable(record: logging.LogRecord) -> logging.LogRecord:
-    """The record, able to cross to the build process: its exception as text, arguments kept when they
-    pickle (the build names a warning's file from them) and otherwise the paths or text they stand for."""
-    if record.exc_info:
-        record.exc_text = logging.Formatter().formatException(record.exc_info)
-        record.exc_info = None
-    try:
-        pickle.dumps(record.args)
-    except Exception:  # noqa: BLE001 - any unpicklable argument
-        args = record.args if isinstance(record.args, tuple) else (record.args,)
-        record.args = tuple(str(getattr(arg, "source_path", arg)) for arg in args)
-    return record
