@@ -18,7 +18,7 @@ import tempfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from . import forking, output_stream
+from . import forking, output_stream, writing_apart
 from .problems import Problem, relative, report
 
 
@@ -90,7 +90,9 @@ def run_pelican(settings: dict) -> list[Problem]:
                                           "fix what the message names"))
     finally:
         root.handlers, root.level = previous_handlers, previous_level
-        output_stream.stop(settings["OUTPUT_PATH"])  # still running only if Pelican stopped before the end
+        # Still running only if Pelican stopped before the end.
+        writing_apart.stop(settings["OUTPUT_PATH"])
+        output_stream.stop(settings["OUTPUT_PATH"])
     return collector.problems
 
 

@@ -9,7 +9,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
-from . import content_rules, output_stream, read_ahead
+from . import content_rules, output_stream, read_ahead, writing_apart
 from .rules import next_review_due, parse_date
 from .problems import report
 
@@ -92,4 +92,8 @@ def register():
     signals.content_written.connect(output_stream.written)
     signals.feed_written.connect(output_stream.written)
     signals.finalized.connect(output_stream.finish)
+    signals.generator_init.connect(writing_apart.use_ahead_templates)
+    signals.all_generators_finalized.connect(writing_apart.remember_generator)
+    signals.get_writer.connect(writing_apart.start)
+    signals.article_writer_finalized.connect(writing_apart.finish)
     signals.readers_init.connect(read_ahead.use_read_ahead_reader)
