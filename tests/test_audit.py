@@ -205,3 +205,17 @@ def test_a_notice_after_the_first_link_does_not_count(settings):
     audit_page("p/index.html", f"<main><p>{settings['AFFILIATE_NOTICE']}</p><p>{link}</p></main>"
                                f"<footer>{settings['MEDICAL_DISCLAIMER_SHORT']}</footer>", settings, False, summary)
     assert summary.problems == [] and summary.notices_shown == 1
+
+
+def test_the_audit_reads_nothing_under_the_search_index_which_pagefind_writes_meanwhile(tmp_path, settings):
+    from clinic.audit import read_output
+
+    (tmp_path / "pagefind").mkdir()
+    (tmp_path / "pagefind" / "pagefind-ui.css").write_text("@import url(https://cdn.example/ui.css);")
+    (tmp_path / "pagefind" / "stray.html").write_text("<p>No disclaimer here.</p>")
+    (tmp_path / "theme").mkdir()
+    (tmp_path / "theme" / "site.css").write_text("body{color:black}")
+    snapshot = read_output(tmp_path, settings)
+    assert [rel for rel, _ in snapshot.stylesheets] == ["theme/site.css"]
+    assert snapshot.pages == []
+

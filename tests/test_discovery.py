@@ -366,3 +366,19 @@ def test_a_site_pagefind_cannot_index_fails_the_step_with_one_problem(tmp_path):
     problems = search_index.build_search_index(tmp_path, {})
     assert [p.rule for p in problems] == ["search-index"]
     assert "Pagefind" in problems[0].message
+
+
+def test_the_build_waits_for_the_pagefind_it_started_early(tmp_path, settings):
+    (tmp_path / "about").mkdir()
+    (tmp_path / "about" / "index.html").write_text(
+        "<html lang='en'><body><main data-pagefind-body><h1>About</h1><p>Clinic hours.</p></main></body></html>")
+    search_index.start_search_index(tmp_path, settings)
+    assert search_index.build_search_index(tmp_path, settings) == []
+    assert (tmp_path / search_index.INDEX_DIR / "pagefind-entry.json").is_file()
+
+
+def test_a_pagefind_started_for_a_build_that_then_fails_is_stopped(tmp_path, settings):
+    search_index.start_search_index(tmp_path, settings)
+    process = search_index._running[search_index._key(tmp_path)]
+    search_index.stop_search_index(tmp_path)
+    assert process.poll() is not None and search_index._key(tmp_path) not in search_index._running

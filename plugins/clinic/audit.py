@@ -102,16 +102,21 @@ def read_output(output: Path, settings) -> Snapshot:
     output = Path(output)
     pattern = article_glob(settings)
     offlabel = offlabel_pages(output, settings)
-    pages = []
-    for page in sorted(output.rglob("*.html")):
-        rel = page.relative_to(output).as_posix()
-        pages.append(("page", rel, page.read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel))
+    pages = [("page", rel, (output / rel).read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel)
+             for rel in _ours(output, "*.html")]
     feeds = [("feed", rel, (output / rel).read_bytes(), False, False)
-             for rel in (feed.relative_to(output).as_posix() for feed in sorted(output.rglob("*.xml")))
-             if rel.startswith("feeds/")]
-    stylesheets = [(sheet.relative_to(output).as_posix(), sheet.read_text(encoding="utf-8"))
-                   for sheet in sorted(output.rglob("*.css"))]
+             for rel in _ours(output, "*.xml") if rel.startswith("feeds/")]
+    stylesheets = [(rel, (output / rel).read_text(encoding="utf-8")) for rel in _ours(output, "*.css")]
     return Snapshot(pages, feeds, stylesheets)
+
+
+def _ours(output: Path, pattern: str) -> list[str]:
+    """The files matching `pattern` outside the search index, which Pagefind may be writing meanwhile (its
+    unused interface's stylesheets are deleted when it ends, and the rest is not ours to audit)."""
+    from .search_index import INDEX_DIR
+
+    paths = (path.relative_to(output).as_posix() for path in sorted(output.rglob(pattern)))
+    return [rel for rel in paths if not rel.startswith(INDEX_DIR + "/")]
 
 
 def audit(output: Path, settings) -> Summary:

@@ -168,12 +168,23 @@ def build(settings_file, output, *, overrides: dict | None = None, check: bool =
 def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool) -> list[Problem]:
     from .audit import read_output
     from .preflight import preflight
+    from .search_index import start_search_index, stop_search_index
 
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(fresh)})
     problems = preflight(settings) or run_pelican(settings) or _run(shaping_steps(), fresh, settings)
     if problems:
         return problems
-    snapshot = read_output(fresh, settings) if check else None
+    try:
+        # The longest finishing step reads only the pages, final now: it starts before the snapshot is
+        # read and the checks' process forked. It writes only under pagefind/, which the snapshot skips.
+        start_search_index(fresh, settings)
+        snapshot = read_output(fresh, settings) if check else None
+        return _check_and_finish(fresh, snapshot, settings, check)
+    finally:
+        stop_search_index(fresh)  # still running only if a step before its lane failed
+
+
+def _check_and_finish(fresh: Path, snapshot, settings: dict, check: bool) -> list[Problem]:
     lanes = finishing_lanes()
     # The checks are Python. In a process of their own (forked before any lane's thread starts) they leave
     # this process's GIL to the lanes' threads: beside them in one process, compressing 1,000 articles took

@@ -7,6 +7,7 @@ their category. The index is written to `pagefind/` inside the output, beside th
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -19,6 +20,8 @@ INDEX_DIR = "pagefind"
 # to audit but our own code. Unused, these would only be weight to deploy.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+# By resolved output folder: the Pagefind started there, or the OSError that stopped it from starting.
+_running: dict[str, subprocess.Popen | OSError] = {}
 
 
 def pagefind_command(output: Path, settings: dict) -> list[str]:
@@ -40,15 +43,34 @@ def _glob(settings: dict) -> list[str]:
     return ["--glob", "{" + ",".join(re.sub(r"\{[^}]+\}", "*", pattern) for pattern in saved_as if pattern) + "}"]
 
 
-def build_search_index(output: Path, settings: dict) -> list[Problem]:
-    output = Path(output)
+def start_search_index(output: Path, settings: dict) -> None:
+    """Start Pagefind on `output` now; build_search_index waits for it. The build starts it as soon as the
+    pages are final, before the audit's snapshot, since it is the longest of the finishing steps."""
+    stop_search_index(output)
     try:
-        done = subprocess.run(pagefind_command(output, settings), capture_output=True, text=True, timeout=300)
-    except (OSError, subprocess.TimeoutExpired) as error:
+        _running[_key(output)] = subprocess.Popen(pagefind_command(Path(output), settings), stdout=subprocess.PIPE,
+                                                  stderr=subprocess.PIPE, text=True)
+    except OSError as error:
+        _running[_key(output)] = error
+
+
+def build_search_index(output: Path, settings: dict) -> list[Problem]:
+    """Finishing step: the index of `output`, from the Pagefind that start_search_index started (or now)."""
+    output = Path(output)
+    if _key(output) not in _running:
+        start_search_index(output, settings)
+    process = _running.pop(_key(output))
+    if isinstance(process, OSError):
+        return [_problem(f"Pagefind could not run ({type(process).__name__}: {process})")]
+    try:
+        stdout, stderr = process.communicate(timeout=300)
+    except subprocess.TimeoutExpired as error:
+        process.kill()
+        process.communicate()
         return [_problem(f"Pagefind could not run ({type(error).__name__}: {error})")]
-    if done.returncode != 0:
-        last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no message"]
-        return [_problem(f"Pagefind failed with exit code {done.returncode}: {last[0]}")]
+    if process.returncode != 0:
+        last = (stderr or stdout).strip().splitlines()[-1:] or ["no message"]
+        return [_problem(f"Pagefind failed with exit code {process.returncode}: {last[0]}")]
     if not (output / INDEX_DIR / "pagefind-entry.json").is_file():
         return [_problem("Pagefind wrote no index (pagefind/pagefind-entry.json is missing)")]
     for name in UNUSED:
@@ -56,11 +78,23 @@ def build_search_index(output: Path, settings: dict) -> list[Problem]:
     return []
 
 
+def stop_search_index(output: Path) -> None:
+    """End a Pagefind whose output will be discarded (a step before its wait failed)."""
+    process = _running.pop(_key(output), None)
+    if isinstance(process, subprocess.Popen):
+        process.kill()
+        process.communicate()
+
+
 def precompress_index(output: Path, settings: dict) -> list[Problem]:
     """Post-build step, after stable_index: compressed copies of the index's text files."""
     from .assets import precompress_folder
 
     return precompress_folder(Path(output) / INDEX_DIR, settings)
+
+
+def _key(output) -> str:
+    return os.path.realpath(output)
 
 
 def _problem(message: str) -> Problem:
