@@ -219,3 +219,15 @@ def test_the_audit_reads_nothing_under_the_search_index_which_pagefind_writes_me
     assert [rel for rel, _ in snapshot.stylesheets] == ["theme/site.css"]
     assert snapshot.pages == []
 
+
+def test_a_snapshot_shared_between_processes_gives_each_file_to_exactly_one_of_them(tmp_path, settings):
+    from clinic.audit import Snapshot, audit_snapshot
+
+    pages = [("page", f"p{i}/index.html", b"<html><body><main></main></body></html>", False, False) for i in range(5)]
+    snapshot = Snapshot(pages, [("feed", "feeds/all.atom.xml", b"<feed/>", False, False)], [("site.css", "a{}")])
+    parts = snapshot.parts(2)
+    assert sorted(job[1] for part in parts for job in part.pages) == sorted(job[1] for job in pages)
+    assert [len(part.feeds) for part in parts] == [1, 0] and [len(part.stylesheets) for part in parts] == [1, 0]
+    # Each part is audited on its own: a page without the footer disclaimer is caught in whichever part it is.
+    found = [p.path for part in parts for p in audit_snapshot(part, settings).problems if p.rule == "disclaimer-missing"]
+    assert sorted(found) == sorted(job[1] for job in pages)

@@ -95,6 +95,13 @@ class Snapshot:
     feeds: list
     stylesheets: list[tuple[str, str]]
 
+    def parts(self, count: int) -> list["Snapshot"]:
+        """`count` snapshots that together hold this one, each to be audited on its own: the pages dealt
+        in turn, the feeds (their entries share a memo) and the stylesheets in the first."""
+        count = max(1, count)
+        return [Snapshot(self.pages[i::count], self.feeds if i == 0 else [], self.stylesheets if i == 0 else [])
+                for i in range(count)]
+
 
 def read_output(output: Path, settings) -> Snapshot:
     """Read, now, every file the audit checks, so the build can go on adding files (the search index,

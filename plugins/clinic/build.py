@@ -186,28 +186,40 @@ def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool)
 
 def _check_and_finish(fresh: Path, snapshot, settings: dict, check: bool) -> list[Problem]:
     lanes = finishing_lanes()
-    # The checks are Python. In a process of their own (forked before any lane's thread starts) they leave
+    # The checks are Python. In processes of their own (forked before any lane's thread starts) they leave
     # this process's GIL to the lanes' threads: beside them in one process, compressing 1,000 articles took
-    # 10 s instead of 2 s, each thread waiting its turn at every file. Without the audit (livereload, whose
-    # process has its server's threads) they run here.
-    checking = ProcessPoolExecutor(max_workers=1, mp_context=forking.context()) if check and forking.available() else None
+    # 10 s instead of 2 s, each thread waiting its turn at every file. A full build's audit is the longest
+    # of the finishing steps, so it is shared between two processes. With the content cache on, most of it
+    # comes from the cache, which one process keeps. Without the audit (livereload, whose process has its
+    # server's threads) they run here.
+    parts = snapshot.parts(1 if settings.get("CACHE_CONTENT") else CHECK_PROCESSES) if snapshot is not None else [None]
+    checking = (ProcessPoolExecutor(max_workers=len(parts), mp_context=forking.context())
+                if check and forking.available() else None)
     try:
-        checked = checking.submit(run_checks, fresh, snapshot, settings) if checking is not None else None
+        # The asset check goes with the last part: the first, with the feeds, is forked first.
+        checked = [checking.submit(run_checks, fresh, part, settings, assets=part is parts[-1]) for part in parts
+                   ] if checking is not None else []
         with ThreadPoolExecutor(max_workers=len(lanes)) as background:
             finishing = [background.submit(_run, lane, fresh, settings) for lane in lanes]
-            problems = checked.result() if checked is not None else run_checks(fresh, snapshot, settings)
+            problems = ([problem for part in checked for problem in part.result()] if checking is not None
+                        else run_checks(fresh, snapshot, settings))
             return [problem for lane in finishing for problem in lane.result()] + problems
     finally:
         if checking is not None:
             checking.shutdown()
 
 
-def run_checks(output: Path, snapshot, settings: dict) -> list[Problem]:
-    """The asset check on the output, and the audit of its snapshot (None: not asked for)."""
+# Processes a full build's audit is shared between: the machines it runs on have two cores or more, and
+# Pagefind and the compression lane want theirs too.
+CHECK_PROCESSES = 2
+
+
+def run_checks(output: Path, snapshot, settings: dict, *, assets: bool = True) -> list[Problem]:
+    """The asset check on the output (`assets`), and the audit of its snapshot (None: not asked for)."""
     from .assets import check_asset_urls
     from .audit import audit_snapshot
 
-    problems = check_asset_urls(output, settings)
+    problems = check_asset_urls(output, settings) if assets else []
     return problems + (audit_snapshot(snapshot, settings).problems if snapshot is not None else [])
 
 
