@@ -12,11 +12,13 @@ import pytest
 from clinic import build, forking, writing_apart
 from conftest import PROD_SETTINGS, ROOT
 
+DEV_SETTINGS = ROOT / "pelicanconf.py"
+
 BUILD_PROCESS = os.getpid()
 
 
-def _build(tmp_path: Path, name: str) -> int:
-    return build.build(PROD_SETTINGS, tmp_path / name, overrides={"CACHE_PATH": str(tmp_path / f"cache-{name}")})
+def _build(tmp_path: Path, name: str, settings_file=PROD_SETTINGS) -> int:
+    return build.build(settings_file, tmp_path / name, overrides={"CACHE_PATH": str(tmp_path / f"cache-{name}")})
 
 
 def _files(output: Path) -> dict:
@@ -28,7 +30,8 @@ def in_the_repository(monkeypatch):
     monkeypatch.chdir(ROOT)
 
 
-def test_a_build_that_shares_its_writing_is_byte_for_byte_one_that_does_not(tmp_path, monkeypatch):
+@pytest.mark.parametrize("settings_file", [PROD_SETTINGS, DEV_SETTINGS], ids=["production", "development"])
+def test_a_build_that_shares_its_writing_is_byte_for_byte_one_that_does_not(tmp_path, monkeypatch, settings_file):
     taken = []
     original_render, original_rendered = writing_apart.AheadTemplate.render, writing_apart._Helper.rendered
 
@@ -44,10 +47,10 @@ def test_a_build_that_shares_its_writing_is_byte_for_byte_one_that_does_not(tmp_
 
     monkeypatch.setattr(writing_apart.AheadTemplate, "render", slow_here)
     monkeypatch.setattr(writing_apart._Helper, "rendered", counted)
-    assert _build(tmp_path, "shared") == 0
+    assert _build(tmp_path, "shared", settings_file) == 0
     assert taken, "the helper rendered none of the articles"
     monkeypatch.setattr(forking, "available", lambda: False)
-    assert _build(tmp_path, "alone") == 0
+    assert _build(tmp_path, "alone", settings_file) == 0
     shared, alone = _files(tmp_path / "shared"), _files(tmp_path / "alone")
     assert sorted(shared) == sorted(alone)
     assert [path for path in shared if shared[path] != alone[path]] == []

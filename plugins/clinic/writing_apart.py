@@ -6,7 +6,7 @@ build writes the feeds, with Pelican's own ArticlesGenerator.generate_feeds and 
 (notices, the output stream) answered there; every article is in four feeds, in full, and nothing a
 page shows depends on them. Then it renders article pages, from the last one back, while this process
 writes them from the first: each claims a page before rendering it, and where they meet each has done
-half. For a page the helper rendered, the article template here returns its text instead of rendering
+half (the build writes the listings first, then the articles). For a page the helper rendered, the article template here returns its text instead of rendering
 (AheadTemplate), so this process still writes every page and sends every content_written signal (the
 sitemap and the output stream hear them here, in order). The articles generator waits for the helper when
 its own writing is done (article_writer_finalized) and logs its log records here, so a warning there
@@ -71,7 +71,9 @@ def start(pelican) -> None:
     stop(key)
     if generator is not None and forking.available():
         _helpers[key] = _Helper(generator)
-        generator.generate_feeds = _written_apart  # this run's generate_output now writes only the pages
+        # This run's generate_output: no feeds, and the articles last.
+        generator.generate_feeds = _written_apart
+        generator.generate_pages = partial(_listings_then_articles, generator)
     return None
 
 
@@ -92,6 +94,18 @@ def stop(output) -> None:
 
 def _written_apart(writer) -> None:
     pass
+
+
+def _listings_then_articles(generator: ArticlesGenerator, writer) -> None:
+    """ArticlesGenerator.generate_pages with the article pages last: the helper renders them from the other
+    end meanwhile, so the two meet wherever their other work (the feeds there, the listings here) lets
+    them. Each page sets the context's localsiteurl for itself, so the order changes no page; the sitemap
+    sorts what it is told."""
+    write = partial(writer.write_file, relative_urls=generator.settings["RELATIVE_URLS"])
+    for step in (generator.generate_period_archives, generator.generate_direct_templates, generator.generate_tags,
+                 generator.generate_categories, generator.generate_authors, generator.generate_drafts,
+                 generator.generate_articles):
+        step(write)
 
 
 def _key(path) -> str:
