@@ -56,15 +56,14 @@ def livereload(c, port=PORT):
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
-    from clinic.build import build as run_build
+    from clinic.build import live_rebuild
 
     # livereload skips a reload that comes within 3 s of the last one, so a quick second save would leave
     # the page stale; one rebuild here takes well under a second, so 1 s still merges the files of one save.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 1
 
     def rebuild():
-        # Rules still run; the output audit is left to build, preview and publish, so a save shows sooner.
-        if run_build(DEV_SETTINGS, OUTPUT, overrides={"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}, check=False):
+        if live_rebuild(DEV_SETTINGS, OUTPUT):
             print("The preview was not updated: fix the problems above, then save again.", file=sys.stderr)
 
     rebuild()
