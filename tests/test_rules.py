@@ -106,6 +106,7 @@ def test_negated_claims_pass(settings, sentence):
     ("A real miracle for pain.", "miracle"), ("It is safe and natural.", "safe and natural"),
     ("There are no side effects.", "no side effects"), ("It's 100% safe.", "100% safe"),
     ("Not tired. Ketamine cures pain.", "cures"), ("A wonder drug, some say.", "wonder drug"),
+    ("Safe And Natural relief.", "Safe And Natural"), ("A Wonder Drug.", "Wonder Drug"),
 ])
 def test_flagged_claims_are_refused_word_for_word(settings, sentence, phrase):
     assert claims(settings, "Intro.\n" + sentence) == [(2, phrase)]
