@@ -109,21 +109,27 @@ def read_output(output: Path, settings) -> Snapshot:
     output = Path(output)
     pattern = article_glob(settings)
     offlabel = offlabel_pages(output, settings)
+    files = _ours(output)
     pages = [("page", rel, (output / rel).read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel)
-             for rel in _ours(output, "*.html")]
+             for rel in files if rel.endswith(".html")]
     feeds = [("feed", rel, (output / rel).read_bytes(), False, False)
-             for rel in _ours(output, "*.xml") if rel.startswith("feeds/")]
-    stylesheets = [(rel, (output / rel).read_text(encoding="utf-8")) for rel in _ours(output, "*.css")]
+             for rel in files if rel.endswith(".xml") and rel.startswith("feeds/")]
+    stylesheets = [(rel, (output / rel).read_text(encoding="utf-8")) for rel in files if rel.endswith(".css")]
     return Snapshot(pages, feeds, stylesheets)
 
 
-def _ours(output: Path, pattern: str) -> list[str]:
-    """The files matching `pattern` outside the search index, which Pagefind may be writing meanwhile (its
-    unused interface's stylesheets are deleted when it ends, and the rest is not ours to audit)."""
+def _ours(output: Path) -> list[str]:
+    """Every file outside the search index, which Pagefind may be writing meanwhile (its unused interface's
+    stylesheets are deleted when it ends, and the rest is not ours to audit), in one walk of the output."""
     from .search_index import INDEX_DIR
 
-    paths = (path.relative_to(output).as_posix() for path in sorted(output.rglob(pattern)))
-    return [rel for rel in paths if not rel.startswith(INDEX_DIR + "/")]
+    found = []
+    for folder, dirs, names in os.walk(output):
+        rel_folder = os.path.relpath(folder, output).replace(os.sep, "/")
+        if rel_folder == ".":
+            dirs[:] = [d for d in dirs if d != INDEX_DIR]
+        found += [name if rel_folder == "." else f"{rel_folder}/{name}" for name in names]
+    return sorted(found, key=lambda rel: rel.split("/"))
 
 
 def audit(output: Path, settings) -> Summary:
