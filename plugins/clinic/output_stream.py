@@ -66,6 +66,11 @@ def stop(output) -> None:
         stream.process.join()
 
 
+def running(output) -> bool:
+    """Whether a stream is minifying and compressing what Pelican writes in `output` now."""
+    return _key(output) in _running
+
+
 def streamed(output) -> Streamed:
     """What the stream did in `output` during the last Pelican run there (nothing, without a stream)."""
     return _finished.get(_key(output), Streamed())

@@ -31,7 +31,7 @@ from pelican import signals
 from pelican.generators import ArticlesGenerator
 from pelican.writers import Writer
 
-from . import forking
+from . import forking, output_stream
 
 logger = logging.getLogger(__name__)
 
@@ -71,9 +71,13 @@ def start(pelican) -> None:
     stop(key)
     if generator is not None and forking.available():
         _helpers[key] = _Helper(generator)
-        # This run's generate_output: no feeds, and the articles last.
-        generator.generate_feeds = _written_apart
-        generator.generate_pages = partial(_listings_then_articles, generator)
+        generator.generate_feeds = _written_apart  # this run's generate_output writes only the pages
+        if not output_stream.running(key):
+            # Without the output stream (development, livereload) the helper's core is its own, and the
+            # build writes the listings first so the two share the articles evenly. With it (production)
+            # the helper shares its core with the stream, and takes the smaller share Pelican's own order
+            # (articles first) leaves it.
+            generator.generate_pages = partial(_listings_then_articles, generator)
     return None
 
 
