@@ -15,8 +15,10 @@ times, interleaved so that load on the shared machine hits every kind alike:
   editing one article. Beside live's work it writes the feeds, minifies and compresses everything
   (reusing stored compressed copies) and audits the output (reusing the AuditCache for unchanged files).
 Bare Pelican uses one core. Our full build uses the others too: worker processes read the Markdown
-ahead of Pelican (read_ahead.py), and Pagefind and compression run beside the audit. So the report gives
-processor seconds beside wall seconds, and the ratios are taken within each round (paired_ratio).
+ahead of Pelican (read_ahead.py), a helper writes the feeds and half the article pages
+(writing_apart.py), a process minifies and compresses as Pelican writes (output_stream.py), and Pagefind
+and the last compression run beside the audit's two processes. So the report gives processor seconds
+beside wall seconds, and the ratios are taken within each round (paired_ratio).
 Every timed build runs in its own child process so imports and caches never leak from one run to the next.
 Peak memory is each child's maximum resident set size, and processor time its total, from os.wait4's
 rusage (peak memory counts the child and any process it waited for, such as Pagefind and the read-ahead
