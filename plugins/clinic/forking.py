@@ -9,6 +9,7 @@ there the build does the same work in one process.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import sys
 from contextlib import contextmanager
@@ -21,6 +22,17 @@ def available() -> bool:
 
 def context():
     return get_context("fork")
+
+
+def output_key(path) -> str:
+    """Helpers are kept by the build they serve: the real path of its output folder."""
+    return os.path.realpath(path) if path else ""
+
+
+def end(process) -> None:
+    """Stop a helper whose work will be discarded (its build stopped early)."""
+    process.kill()
+    process.join()
 
 
 @contextmanager

@@ -37,7 +37,7 @@ _finished: dict[str, Streamed] = {}
 def start(pelican) -> None:
     """initialized handler."""
     settings = pelican.settings
-    output = _key(settings["OUTPUT_PATH"])
+    output = forking.output_key(settings["OUTPUT_PATH"])
     _finished.pop(output, None)
     stop(output)
     if (settings.get("MINIFY_OUTPUT") or settings.get("PRECOMPRESS_OUTPUT")) and forking.available():
@@ -46,38 +46,33 @@ def start(pelican) -> None:
 
 def written(path, context=None, **_) -> None:
     """content_written and feed_written handler."""
-    stream = _running.get(_key(context["OUTPUT_PATH"])) if context else None
+    stream = _running.get(forking.output_key(context["OUTPUT_PATH"])) if context else None
     if stream is not None:
         stream.send(str(path))
 
 
 def finish(pelican) -> None:
     """finalized handler: wait for the stream to do the last file Pelican wrote."""
-    stream = _running.pop(_key(pelican.settings["OUTPUT_PATH"]), None)
+    stream = _running.pop(forking.output_key(pelican.settings["OUTPUT_PATH"]), None)
     if stream is not None:
-        _finished[_key(pelican.settings["OUTPUT_PATH"])] = stream.close()
+        _finished[forking.output_key(pelican.settings["OUTPUT_PATH"])] = stream.close()
 
 
 def stop(output) -> None:
     """End a stream that Pelican will not finish (a rule failed, Pelican raised): its output is discarded."""
-    stream = _running.pop(_key(output), None)
+    stream = _running.pop(forking.output_key(output), None)
     if stream is not None:
-        stream.process.kill()
-        stream.process.join()
+        forking.end(stream.process)
 
 
 def running(output) -> bool:
     """Whether a stream is minifying and compressing what Pelican writes in `output` now."""
-    return _key(output) in _running
+    return forking.output_key(output) in _running
 
 
 def streamed(output) -> Streamed:
     """What the stream did in `output` during the last Pelican run there (nothing, without a stream)."""
-    return _finished.get(_key(output), Streamed())
-
-
-def _key(path) -> str:
-    return os.path.realpath(path)
+    return _finished.get(forking.output_key(output), Streamed())
 
 
 class _Stream:

@@ -47,7 +47,7 @@ class AheadTemplate(Template):
 
     def render(self, *args, **kwargs):
         context = args[0] if args and isinstance(args[0], dict) else kwargs
-        helper = _helpers.get(_key(context.get("OUTPUT_PATH", "")))
+        helper = _helpers.get(forking.output_key(context.get("OUTPUT_PATH", "")))
         found = helper.rendered(context.get("output_file")) if helper is not None else None
         return found if found is not None else super().render(*args, **kwargs)
 
@@ -61,12 +61,12 @@ def remember_generator(generators) -> None:
     """all_generators_finalized handler."""
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
-            _generators[_key(generator.output_path)] = generator
+            _generators[forking.output_key(generator.output_path)] = generator
 
 
 def start(pelican) -> None:
     """get_writer handler: fork the helper. Returns no writer, so Pelican keeps its own."""
-    key = _key(pelican.output_path)
+    key = forking.output_key(pelican.output_path)
     generator = _generators.pop(key, None)
     stop(key)
     if generator is not None and forking.available():
@@ -83,17 +83,16 @@ def start(pelican) -> None:
 
 def finish(generator, writer=None) -> None:
     """article_writer_finalized handler: wait for the helper, and log what it logged."""
-    helper = _helpers.pop(_key(generator.output_path), None)
+    helper = _helpers.pop(forking.output_key(generator.output_path), None)
     if helper is not None:
         helper.close()
 
 
 def stop(output) -> None:
     """End a helper that Pelican will not wait for (it stopped early): its output is discarded."""
-    helper = _helpers.pop(_key(output), None)
+    helper = _helpers.pop(forking.output_key(output), None)
     if helper is not None:
-        helper.process.kill()
-        helper.process.join()
+        forking.end(helper.process)
 
 
 def _written_apart(writer) -> None:
@@ -110,10 +109,6 @@ def _listings_then_articles(generator: ArticlesGenerator, writer) -> None:
                  generator.generate_categories, generator.generate_authors, generator.generate_drafts,
                  generator.generate_articles):
         step(write)
-
-
-def _key(path) -> str:
-    return os.path.realpath(path) if path else ""
 
 
 def articles_in_order(generator: ArticlesGenerator) -> list:
