@@ -379,6 +379,6 @@ def test_the_build_waits_for_the_pagefind_it_started_early(tmp_path, settings):
 
 def test_a_pagefind_started_for_a_build_that_then_fails_is_stopped(tmp_path, settings):
     search_index.start_search_index(tmp_path, settings)
-    process = search_index._running[search_index._key(tmp_path)]
+    process = search_index._running[search_index.output_key(tmp_path)]
     search_index.stop_search_index(tmp_path)
-    assert process.poll() is not None and search_index._key(tmp_path) not in search_index._running
+    assert process.poll() is not None and search_index.output_key(tmp_path) not in search_index._running

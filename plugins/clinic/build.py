@@ -198,8 +198,8 @@ def _check_and_finish(fresh: Path, snapshot, settings: dict, check: bool) -> lis
     # this process's GIL to the lanes' threads: beside them in one process, compressing 1,000 articles took
     # 10 s instead of 2 s, each thread waiting its turn at every file. A full build's audit is the longest
     # of the finishing steps, so it is shared between two processes. With the content cache on, most of it
-    # comes from the cache, which one process keeps. Without the audit (livereload, whose process has its
-    # server's threads) they run here.
+    # comes from the cache, which one process keeps. Without the audit (livereload) only the asset check is
+    # left, and it runs here.
     parts = snapshot.parts(1 if settings.get("CACHE_CONTENT") else CHECK_PROCESSES) if snapshot is not None else [None]
     checking = (ProcessPoolExecutor(max_workers=len(parts), mp_context=forking.context())
                 if check and forking.available() else None)

@@ -7,11 +7,11 @@ their category. The index is written to `pagefind/` inside the output, beside th
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
 
+from .forking import output_key
 from .problems import Problem
 
 INDEX_DIR = "pagefind"
@@ -48,18 +48,18 @@ def start_search_index(output: Path, settings: dict) -> None:
     pages are final, before the audit's snapshot, since it is the longest of the finishing steps."""
     stop_search_index(output)
     try:
-        _running[_key(output)] = subprocess.Popen(pagefind_command(Path(output), settings), stdout=subprocess.PIPE,
-                                                  stderr=subprocess.PIPE, text=True)
+        _running[output_key(output)] = subprocess.Popen(pagefind_command(Path(output), settings),
+                                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as error:
-        _running[_key(output)] = error
+        _running[output_key(output)] = error
 
 
 def build_search_index(output: Path, settings: dict) -> list[Problem]:
     """Finishing step: the index of `output`, from the Pagefind that start_search_index started (or now)."""
     output = Path(output)
-    if _key(output) not in _running:
+    if output_key(output) not in _running:
         start_search_index(output, settings)
-    process = _running.pop(_key(output))
+    process = _running.pop(output_key(output))
     if isinstance(process, OSError):
         return [_problem(f"Pagefind could not run ({type(process).__name__}: {process})")]
     try:
@@ -80,7 +80,7 @@ def build_search_index(output: Path, settings: dict) -> list[Problem]:
 
 def stop_search_index(output: Path) -> None:
     """End a Pagefind whose output will be discarded (a step before its wait failed)."""
-    process = _running.pop(_key(output), None)
+    process = _running.pop(output_key(output), None)
     if isinstance(process, subprocess.Popen):
         process.kill()
         process.communicate()
@@ -91,10 +91,6 @@ def precompress_index(output: Path, settings: dict) -> list[Problem]:
     from .assets import precompress_folder
 
     return precompress_folder(Path(output) / INDEX_DIR, settings)
-
-
-def _key(output) -> str:
-    return os.path.realpath(output)
 
 
 def _problem(message: str) -> Problem:

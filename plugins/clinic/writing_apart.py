@@ -5,10 +5,10 @@ intersite links are refreshed (get_writer, the last signal before writing), a pr
 build writes the feeds, with Pelican's own ArticlesGenerator.generate_feeds and Writer, their signals
 (notices, the output stream) answered there; every article is in four feeds, in full, and nothing a
 page shows depends on them. Then it renders article pages, from the last one back, while this process
-writes them from the first: each claims a page before rendering it, and where they meet each has done
-half (the build writes the listings first, then the articles). For a page the helper rendered, the article template here returns its text instead of rendering
-(AheadTemplate), so this process still writes every page and sends every content_written signal (the
-sitemap and the output stream hear them here, in order). The articles generator waits for the helper when
+writes them from the first: each claims a page before rendering it, and they meet wherever their other
+work lets them. For a page the helper rendered, the article template here returns its text instead of
+rendering (AheadTemplate), so this process still writes every page and sends every content_written signal
+(the sitemap and the output stream hear them here, in order). The articles generator waits for the helper when
 its own writing is done (article_writer_finalized) and logs its log records here, so a warning there
 still fails the build.
 
