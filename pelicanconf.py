@@ -238,6 +238,10 @@ PAGINATED_TEMPLATES = {"index": None, "tag": None, "category": None, "author": N
 # --- Discovery: search, feeds, sitemap, structured data (issue 6) ------------------------------
 # Feeds carry whole articles (with the notices the clinic plugin prepends), in RSS as in Atom.
 RSS_FEED_SUMMARY_ONLY = False
+# Each feed carries only the newest entries, as WordPress (10) and Ghost (15) do: feed readers fetch a feed
+# again and again, so a full archive in every feed (11 MB at 1,000 articles) costs every reader, and the
+# build, four times over. The archive and the sitemap list every article.
+FEED_MAX_ITEMS = 20
 
 # --- Security and cache headers (safety, issue 10) ---------------------------------------------------
 # The one source of the response headers: rendered into the output's `_headers` (Netlify, Cloudflare

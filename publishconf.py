@@ -14,7 +14,6 @@ FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
 CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
-FEED_MAX_ITEMS = None
 
 DELETE_OUTPUT_DIRECTORY = True
 

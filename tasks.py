@@ -97,6 +97,13 @@ def test(c):
 
 
 @task
+def lock(c):
+    """Regenerate requirements.txt, pinned with hashes, from requirements.in (existing pins are kept)."""
+    c.run(f"{sys.executable} -m piptools compile --quiet --allow-unsafe --generate-hashes --strip-extras "
+          f"--output-file={ROOT / 'requirements.txt'} {ROOT / 'requirements.in'}", pty=False)
+
+
+@task
 def clean(c):
     """Remove the built output and caches."""
     for path in (OUTPUT, ROOT / "cache", ROOT / "test-artifacts"):

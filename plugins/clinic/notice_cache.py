@@ -1,6 +1,6 @@
 """Reuse feed entries' notices for unchanged entry HTML across incremental builds.
 
-Every article is in four feeds (all and category, Atom and RSS, FEED_MAX_ITEMS = None), and the check for
+Every article is in up to four feeds (all and category, Atom and RSS), and the check for
 affiliate links parses each entry, in each feed: 1.6 s of a one-article rebuild at
 1,000 articles (profile). notices.with_notices is a pure function of the entry HTML, the settings its
 code names and that code, so with the content cache on its result is kept in CACHE_PATH/notices under
