@@ -7,6 +7,9 @@ from __future__ import annotations
 import datetime
 import gzip
 import json
+import os
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from bs4 import BeautifulSoup
 from clinic import affiliate, search_index
 from clinic.audit import normalise
 from clinic.structured_data import to_json
-from conftest import GOOD_ARTICLE, article_sources, metadata_of
+from conftest import GOOD_ARTICLE, PROD_SETTINGS, article_sources, metadata_of
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NOT_PUBLIC = {"404.html", "search/index.html"}
@@ -131,8 +134,9 @@ def test_feed_entries_with_affiliate_links_show_the_notice_before_the_first_link
     assert checked >= 4 * len(pages_with_links), (checked, pages_with_links)
 
 
-def test_feeds_list_every_article_with_its_full_text(site, settings):
-    expected = {f"{settings['SITEURL']}/articles/{slug}/" for slug in articles(site)}
+def test_feeds_list_the_newest_articles_with_their_full_text(site, settings):
+    newest = sorted(articles(site).items(), key=lambda item: item[1][1]["date"], reverse=True)
+    expected = {f"{settings['SITEURL']}/articles/{slug}/" for slug, _ in newest[:settings["FEED_MAX_ITEMS"]]}
     for name in ("all.atom.xml", "all.rss.xml"):
         parsed = feedparser.parse((site / "feeds" / name).read_bytes())
         assert {entry.link for entry in parsed.entries} == expected, name
@@ -142,6 +146,21 @@ def test_feeds_list_every_article_with_its_full_text(site, settings):
             body = normalise(BeautifulSoup(entry_bodies(entry)[0], "html.parser").get_text(""))
             missing = [h for h in headings if h not in body]
             assert headings and not missing, f"{name}: {entry.link} is not the full article (missing {missing})"
+
+
+def test_a_feed_holds_only_the_newest_entries_up_to_the_cap_and_each_is_audited(fixture_site):
+    files = {f"articles/a{day}.md": GOOD_ARTICLE.replace("2026-10-01", f"2026-10-0{day}")
+             .replace("fixture-article", f"fixture-{day}") for day in (1, 2, 3)}
+    result = fixture_site(files, "FEED_MAX_ITEMS=2")
+    assert result.returncode == 0, result.stderr
+    for name in ("all.atom.xml", "all.rss.xml"):
+        links = [e.link for e in feedparser.parse((result.output / "feeds" / name).read_bytes()).entries]
+        assert [link.rstrip("/").rsplit("/", 1)[-1] for link in links] == ["fixture-3", "fixture-2"], name
+    check = subprocess.run([sys.executable, "-m", "clinic.check", str(result.output), "--settings",
+                            str(PROD_SETTINGS)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": "plugins"})
+    assert check.returncode == 0, check.stderr
+    # all and one category feed, Atom and RSS, two entries each: every entry written is audited
+    assert "(8 entries)" in check.stdout, check.stdout
 
 
 def test_each_category_feed_holds_exactly_that_categorys_articles(site, settings):
