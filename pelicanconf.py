@@ -236,8 +236,8 @@ FLAGGED_CLAIMS = [
                  "{addiction} ... {negation} ... (risk|concern|problem|issue|worry|danger)",
                  "{negation} ... (worry|worried|fear|afraid|concern|concerned) about ... ({addiction}|addicted|hooked)"]},
     {"family": "fda-approved", "negatable": True, "cited": False,
-     "says": "ketamine is FDA-approved only as an anesthetic, not for pain or any mood condition; "
-             "a statement of what a regulator approved needs a clinician's sign-off",
+     "says": "ketamine is FDA-approved only as an anesthetic, not for pain or any mood condition, "
+             "so a statement of what a regulator approved needs a clinician's sign-off",
      "phrases": ["{fda} ... {approved} ... {condition}", "{approved} by (the )?{fda} ... {condition}",
                  "{approved} ... {condition} ... by (the )?{fda}", "{condition} ... {approved} by (the )?{fda}"]},
     {"family": "no-side-effects", "negatable": True, "cited": False,
@@ -256,7 +256,7 @@ CLAIM_TERMS = {
                "fix(es|ed)?", "reverse(s|d)?", "remove(s|d)?", "beat(s)?"],
     "addiction": ["addiction", "dependence", "dependency", "abuse", "misuse", "cravings"],
     "few": ["{negation}", "zero", "little", "low", "minimal", "negligible", "free (of|from)", "without any"],
-    "fda": ["FDA('s)?", "U.S. FDA", "US FDA", "Food and Drug Administration", "federal(ly)?", "government",
+    "fda": ["((U.S.|US|United States) )?(FDA|Food and Drug Administration)('s)?", "federal(ly)?", "government",
             "regulatory", "regulators?"],
     "approved": ["approv(e|es|ed|al)", "clear(s|ed)", "clearance", "licensed", "endorsed", "sanctioned"],
     "condition": ["pain", "depression", "depressive", "mood", "anxiety", "PTSD", "post-traumatic stress", "OCD",
