@@ -216,7 +216,8 @@ FLAGGED_CLAIMS = [
                  "permanent (relief|cure|fix|solution|recovery|results?)",
                  "permanently (relieve|eliminate|end|remove|fix|stop|resolve|erase|reverse)(s|d|es|ed)?",
                  "{ending} ... (for good|forever|for life|once and for all)",
-                 "pain-free (for life|forever|for good)", "never ... pain again", "no more pain"]},
+                 "pain-free (for life|forever|for good)", "gone (for good|forever)", "(lasts|lasting) (forever|for life)",
+                 "never ... pain again", "no more pain"]},
     {"family": "guarantee", "negatable": True, "cited": False,
      "says": "no treatment's result can be promised",
      "phrases": ["guarantee(s|d)?", "guaranteeing", "promise(s|d)? (you )?(of )?(relief|results|success)"]},
@@ -227,9 +228,10 @@ FLAGGED_CLAIMS = [
                  "proven to", "proven (treatment|therapy|cure|solution|relief|results|method)"]},
     {"family": "non-addictive", "negatable": False, "cited": False,
      "says": "ketamine can cause dependence and is misused",
-     "phrases": ["non-addictive", "non-habit-forming", "addiction-free", "{negation} ... (addictive|habit-forming)",
+     "phrases": ["non-addictive", "non-habit-forming", "addiction-free", "{negation} ... (addictive|addicting|habit-forming)",
                  "{few} (the )?(risk|chance|danger|potential|possibility|fear) (of|for) ({addiction}|getting addicted"
                  "|becoming addicted|getting hooked)",
+                 "{few} ({addiction}|addictive|addiction-forming) (risk|potential|liability)",
                  "{negation} ... (get|become|getting|becoming|be) (addicted|hooked|dependent)",
                  "(impossible|unable) to (get|become) (addicted|hooked|dependent)",
                  "{negation} ... (cause|causes|caused|lead to|leads to|led to|result in|results in) {addiction}",
@@ -239,11 +241,13 @@ FLAGGED_CLAIMS = [
      "says": "ketamine is FDA-approved only as an anesthetic, not for pain or any mood condition, "
              "so a statement of what a regulator approved needs a clinician's sign-off",
      "phrases": ["{fda} ... {approved} ... {condition}", "{approved} by (the )?{fda} ... {condition}",
-                 "{approved} ... {condition} ... by (the )?{fda}", "{condition} ... {approved} by (the )?{fda}"]},
+                 "{approved} ... {condition} ... by (the )?{fda}", "{condition} ... {approved} by (the )?{fda}",
+                 "ketamine ... (is|are|was|were|been) ... {approved} ... {condition}"]},
     {"family": "no-side-effects", "negatable": True, "cited": False,
      "says": "every treatment here has side effects and risks",
      "phrases": ["{none}( you| any| the| its)?( {severe})? {harms}", "(side-effects?|risk|harm) free",
                  "(completely|totally|perfectly|entirely|absolutely|utterly|always|100 ?%|100 percent) safe",
+                 "(minimal|negligible|hardly any|barely any)( {severe})? {harms}", "ketamine (is|are)( very| extremely)? safe(?! to)",
                  "safe for (everyone|anyone|everybody|all)", "harmless", "safe and (natural|effective)",
                  "natural and safe", "all-natural"]},
     {"family": "success-rate", "negatable": True, "cited": True,
@@ -262,7 +266,7 @@ CLAIM_TERMS = {
     "condition": ["pain", "depression", "depressive", "mood", "anxiety", "PTSD", "post-traumatic stress", "OCD",
                   "bipolar", "suicidal", "psychiatric", "mental health", "mental illness", "fibromyalgia", "CRPS",
                   "complex regional pain syndrome", "migraines?", "headaches?", "neuropathy", "neuropathic",
-                  "arthritis", "sciatica", "home use"],
+                  "arthritis", "sciatica", "home use", "treatments?", "therap(y|ies)", "infusions?"],
     "none": ["no", "zero", "without", "free (of|from)", "never", "{negation} (have|has|cause|causes|give|gives|carry|carries|produce|produces)"],
     "severe": ["known", "serious", "major", "significant", "lasting", "long-term", "harmful", "bad", "unpleasant",
                "negative", "real", "noticeable", "dangerous", "severe", "nasty", "unwanted", "other"],
@@ -271,10 +275,10 @@ CLAIM_TERMS = {
     "works": ["work(s|ed|ing)?", "help(s|ed)?", "reliev(e|es|ed)", "relief", "effective(ness)?", "efficacy",
               "succeed(s|ed)?", "success(ful)?", "benefit(s|ed|ted)?", "improv(e|es|ed|ement)", "respond(s|ed)?",
               "response", "remission", "eas(e|es|ed)", "feel(s)? better", "felt better", "recover(s|ed|y)?",
-              "pain-free"],
+              "pain-free", "reduc(e|es|ed|tion|tions)"],
     "number": [r"\d+([.,]\d+)?", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
                "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred"],
-    "share": ["{number} ?%", "{number} per ?cent", "{number} (in|out of|of)( every)? {number}", "half( of)?",
+    "share": ["{number} ?%", "{number} per ?cent", "{number} ?/ ?{number}", "{number} (in|out of|of)( every)? {number}", "half( of)?",
               "(a|one|two) (third|thirds|quarter|quarters)( of)?", "three quarters( of)?", "most", "the majority( of)?",
               "(almost|nearly|virtually) (all|everyone|everybody)"],
 }
@@ -290,7 +294,9 @@ RULES_TODAY = None
 # cure, but it cures ..." is flagged). CLAIM_NOT_NEGATIONS look like negations and are not.
 CLAIM_NEGATIONS = ["no", "not", "never", "nor", "without", "cannot", "can't", "can not", "isn't", "aren't",
                    "doesn't", "don't", "won't", "wasn't", "weren't", "didn't", "hasn't", "haven't", "hadn't",
-                   "couldn't", "wouldn't", "shouldn't", "neither", "none", "nothing", "nobody"]
+                   "couldn't", "wouldn't", "shouldn't", "neither", "none", "nothing", "nobody",
+                   # "used off-label for pain" says it is not approved for pain
+                   "off-label"]
 CLAIM_NOT_NEGATIONS = ["not only", "not just", "no doubt", "no question", "no wonder", "no longer", "no more",
                        "no matter", "whether or not", "if not", "never before", "without a doubt", "without doubt",
                        "without question", "nothing but", "don't wait", "don't miss", "don't suffer", "no need to suffer"]

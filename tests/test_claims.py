@@ -31,6 +31,9 @@ BAD = [
     ("cure", "**Ketamine** is a *cure* for pain.", 0),
     ("cure", "Ketamine is a real\ncure for nerve pain.", 1),
     ("cure", "It is a cu\u00adre for pain.", 0),
+    ("cure", "Pain relief that lasts forever.", 0),
+    ("cure", "![Ketamine cures pain]({static}/images/pain.svg)", 0),
+    ("cure", '![A diagram of a nerve]({static}/images/pain.svg "Ketamine cures nerve pain | Illustration: the clinic")', 0),
     ("non-addictive", "Ketamine is not addictive.", 0),
     ("non-addictive", "Ketamine is non-addictive.", 0),
     ("non-addictive", "Ketamine isn\u2019t addictive in the way opioids are.", 0),
@@ -43,6 +46,8 @@ BAD = [
     ("non-addictive", "It does not cause addiction.", 0),
     ("non-addictive", "Addiction is not a concern with ketamine.", 0),
     ("non-addictive", "Don't worry about getting addicted.", 0),
+    ("non-addictive", "It is not addicting.", 0),
+    ("non-addictive", "There is zero addiction risk.", 0),
     ("fda-approved", "Ketamine is FDA-approved for depression.", 0),
     ("fda-approved", "It is approved by the FDA for chronic pain.", 0),
     ("fda-approved", "Ketamine is FDA cleared for anxiety.", 0),
@@ -51,6 +56,8 @@ BAD = [
     ("fda-approved", "It is an FDA\u2011approved treatment for mood disorders.", 0),
     ("fda-approved", "A depression treatment approved by the FDA.", 0),
     ("fda-approved", "Ketamine is FDA\napproved for pain.", 0),
+    ("fda-approved", "Ketamine is approved to treat depression.", 0),
+    ("fda-approved", "Our FDA-approved ketamine infusions.", 0),
     ("no-side-effects", "There are no side effects.", 0),
     ("no-side-effects", "It has no serious side effects.", 0),
     ("no-side-effects", "It doesn't have any side effects.", 0),
@@ -62,6 +69,8 @@ BAD = [
     ("no-side-effects", "It is 100% safe.", 0),
     ("no-side-effects", "The treatment is risk free.", 0),
     ("no-side-effects", "Safe and effective relief.", 0),
+    ("no-side-effects", "It has minimal side effects.", 0),
+    ("no-side-effects", "Ketamine is very safe.", 0),
     ("success-rate", "It works for 70% of patients.", 0),
     ("success-rate", "It helps 8 in 10 people.", 0),
     ("success-rate", "A 90% success rate.", 0),
@@ -69,10 +78,13 @@ BAD = [
     ("success-rate", "70 percent of patients respond.", 0),
     ("success-rate", "It has a success rate of 90%.", 0),
     ("success-rate", "It works for\n70% of patients.", 0),
+    ("success-rate", "7/10 patients get relief.", 0),
+    ("success-rate", "It reduces pain by 80%.", 0),
     ("success-rate", "Ketamine worked in 44% of treatment courses. The study was small.[^raja]", 0),
     ("guarantee", "Results are guaranteed.", 0),
     ("hype", "Ketamine is a \u201cwonder drug\u201d.", 0),
     ("hype", "A true miracle for nerve pain.", 0),
+    ("hype", 'See the <abbr title="a miracle drug">term</abbr> explained.', 0),
 ]
 
 GOOD = [
@@ -80,14 +92,16 @@ GOOD = [
     "There is, sadly, no\ncure for CRPS.", "Ketamine does not cure nerve pain.", "It cannot be cured.",
     "Nothing we offer is a cure-all.", "The tissue heals, and the pain fades.",
     "The FDA has not approved it for pain.", "Ketamine is not FDA-approved for any psychiatric disorder.",
-    "Ketamine has never been approved by the FDA for pain.",
+    "Ketamine has never been approved by the FDA for pain.", "Is ketamine approved for chronic pain?",
+    "Ketamine is approved as an anesthetic and used off-label for pain.",
+    "That approval covers depression only; it is not an approval for pain.",
     "Ketamine is approved in the United States as an anesthetic. Using it to treat chronic pain is off-label: "
     "clinicians may prescribe it this way, but the FDA has not approved it for pain.",
     "Look for packaging that states the device is FDA-cleared for over-the-counter use.",
     "Ketamine can cause dependence, and the risk is greatest with frequent use.", "Is ketamine addictive?",
     "No treatment is risk-free.", "No medicine is free of side effects.", "No drug is without side effects.",
     "Ketamine is not completely safe.", "Side effects include nausea and dizziness.",
-    "Ask when it is safe to drive again.", "There is no guarantee of relief.", "Ketamine is not a miracle.",
+    "Ask when it is safe to drive again.", "Ask whether it is safe with your other medicines.", "There is no guarantee of relief.", "Ketamine is not a miracle.",
     "Breakthrough pain can happen between doses.",
     "Oral ketamine worked in 44% of treatment courses and partly worked in another 20%.[^raja]",
     "About half of patients had side effects, and eight stopped treatment.",
@@ -97,26 +111,33 @@ GOOD = [
 ]
 
 
-def with_case(number: int, text: str, *, title: str = "", summary: str = "") -> str:
+def with_case(number: int, text: str, *, title: str = "", summary: str = "", tags: str = "") -> str:
     """GOOD_ARTICLE with its own title and slug, and `text` as a paragraph starting at BODY_LINE."""
     article = GOOD_ARTICLE.replace("A fixture article about sleep and pain", title or f"Fixture case {number}")
     article = article.replace("Slug: fixture-article", f"Slug: case-{number}")
     if summary:
         article = article.replace("Summary: A short fixture article used by the tests.", f"Summary: {summary}")
+    if tags:
+        article = article.replace("Tags: sleep, evidence", f"Tags: {tags}")
     head, footnotes = article.split("\n\n[^raja]:")
     assert head.count("\n") + 3 == BODY_LINE
     return f"{head}\n\n{text}\n\n[^raja]:{footnotes}"
 
 
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>A nerve</title>'
+       '<rect width="10" height="10"/></svg>')
+
 HEADER_CASES = [  # (field, its line, bad text)
     ("title", 1, "Ketamine: the cure for nerve pain"),
     ("summary", 7, "Why ketamine is non-addictive and FDA-approved for pain."),
+    ("tags", 5, "sleep, cure"),
 ]
 
 
 @pytest.fixture(scope="module")
 def bad_build(tmp_path_factory):
     files = {f"articles/bad-{i}.md": with_case(i, text) for i, (_family, text, _line) in enumerate(BAD)}
+    files["images/pain.svg"] = SVG
     for field, _line, text in HEADER_CASES:
         files[f"articles/head-{field}.md"] = with_case(900 + len(files), "Poor sleep matters.",
                                                        **{field: text})

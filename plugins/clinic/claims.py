@@ -30,6 +30,9 @@ FOOTNOTE = "\u2020"  # stands in for a footnote reference the article defines
 NOTE_START = re.compile(r"\s{0,3}\[\^[^\]]+\]:")
 NOTE_REFERENCE = re.compile(r"\[\^([^\]]+)\]")
 LINK_DEFINITION = re.compile(r"\s{0,3}\[[^\]]+\]:\s*\S+\s*$")
+LINK_TARGET = re.compile(r"\]\(\s*(?:<[^>\n]*>|[^)\s]*)(?:\s+([\"'])(?P<title>[^\n]*?)\1)?\s*\)")
+TAG = re.compile(r"</?[a-zA-Z][^>\n]*>")
+SHOWN_ATTRIBUTE = re.compile(r"\b(?:alt|title|aria-label)\s*=\s*([\"'])(.*?)\1", re.IGNORECASE)
 BLOCK_START = re.compile(r"\s*(?:[-*+]\s+|\d+[.)]\s+|#{1,6}\s+|>[>\s]*)")
 INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
 QUOTES = re.compile("[\u2018\u2019\u02bc\u2032\u201c\u201d\u2033]")
@@ -142,7 +145,10 @@ def _plain(line: str) -> str:
     """One line as a reader sees its words: markup, link targets and invisible characters set aside."""
     line = ALLOW_MARKER.sub(" ", line)
     line = re.sub(r"<(?:https?:|mailto:)[^>]*>|https?://\S+|//\S+|\{(?:filename|static|attach)\}\S+", " ", line)
-    line = re.sub(r"\]\([^)\n]*\)|\{:[^}\n]*\}|</?[a-zA-Z][^>\n]*>|<!--|-->", " ", line)
+    # A link's or image's title and a tag's alt or title text are shown to readers; its address is not.
+    line = LINK_TARGET.sub(lambda m: f" {m['title'] or ''} ", line)
+    line = TAG.sub(lambda m: " " + " ".join(v for _, v in SHOWN_ATTRIBUTE.findall(m[0])) + " ", line)
+    line = re.sub(r"\{:[^}\n]*\}|<!--|-->", " ", line)
     line = re.sub(r"[\[\]]", " ", line)
     line = _quotes(unicodedata.normalize("NFKC", html.unescape(line)))
     return INVISIBLE.sub("", re.sub(r"[*_`~\\]", "", line))
