@@ -87,6 +87,9 @@ BAD = [
     ("hype", 'See the <abbr title="a miracle drug">term</abbr> explained.', 0),
 ]
 
+ALLOWED = ("Esketamine was approved by the FDA in 2019 for adults with treatment-resistant depression <!-- allow-claim: "
+           "approved by the FDA in 2019 for adults with treatment-resistant depression; reviewer: example-physician -->, "
+           "in certified clinics.")
 GOOD = [
     "Ketamine is not a cure.", "No treatment here is a cure.", "There is no cure for CRPS yet.",
     "There is, sadly, no\ncure for CRPS.", "Ketamine does not cure nerve pain.", "It cannot be cured.",
@@ -108,6 +111,7 @@ GOOD = [
     "Side effects were reported by 76% of people given ketamine.", "Chronic pain affects about 1 in 5 adults.",
     "A secure room and a procurement note.",
     "[A sleep study](https://example.org/cure-study) and <https://example.org/miracle>.",
+    ALLOWED,
 ]
 
 
@@ -175,6 +179,13 @@ def test_claims_in_the_title_and_summary_are_refused_at_their_line(bad_build, fi
 def test_each_honest_wording_passes(good_build, index):
     assert lines_for(good_build, f"good-{index}.md") == []
     assert good_build.returncode == 0, good_build.stderr[-3000:]
+
+
+def test_an_allowed_claim_is_published_without_its_marker_or_the_space_before_it(good_build):
+    page = good_build.output / "articles" / f"case-{GOOD.index(ALLOWED)}" / "index.html"
+    text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")).replace("&nbsp;", " ").replace("\xa0", " ")
+    assert "treatment-resistant depression, in certified clinics" in text
+    assert "allow-claim" not in page.read_text(encoding="utf-8")
 
 
 # --- The rule on its own: negation, the settings' notices, and the reviewer's allow marker -----------

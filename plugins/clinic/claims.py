@@ -20,6 +20,7 @@ from .problems import Problem, relative
 #   ... the nickname "wonder drug" <!-- allow-claim: wonder drug; reviewer: example-physician --> ...
 ALLOW_MARKER = re.compile(r"<!--\s*allow-claim:\s*(?P<phrase>[^;>]+?)\s*;\s*reviewer:\s*(?P<reviewer>[\w.-]+)\s*-->",
                           re.IGNORECASE)
+SHOWN_MARKER = re.compile(r"[ \t]*" + ALLOW_MARKER.pattern, re.IGNORECASE)
 # What a space in a phrase matches: spaces, one line break, hyphens, dashes, quotes and brackets.
 SEP = "[^\\S\\n]|\\n|[\\-\u2010-\u2015\u2212\"()]"
 SPACE, HYPHEN = f"(?:(?:{SEP})+)", f"(?:(?:{SEP})*)"
@@ -43,8 +44,9 @@ def _quotes(text: str) -> str:
 
 
 def strip_allow_markers(text: str) -> str:
-    """The allow-claim markers are for reviewers reading the source, not for readers."""
-    return ALLOW_MARKER.sub("", text)
+    """The allow-claim markers are for reviewers reading the source, not for readers (nor the space before one:
+    "depression <!-- ... -->, for" reads "depression, for")."""
+    return SHOWN_MARKER.sub("", text)
 
 
 def _phrase(text: str) -> str:
