@@ -36,6 +36,9 @@ BAD = {
     "reviewer-not-clinician": (GOOD_ARTICLE.replace("Reviewer: example-physician", "Reviewer: example-writer")
                                .replace("Author: example-writer", "Author: example-pharmacist"), [], 9),
     "reviewer-is-author": (GOOD_ARTICLE.replace("Author: example-writer", "Author: example-physician"), [], 9),
+    # Two reviewers would reach the byline as a list: one article, one reviewer.
+    "person-duplicate": (GOOD_ARTICLE.replace("Reviewer: example-physician",
+                                              "Reviewer: example-physician\nReviewer: example-pharmacist"), [], 10),
     "category-unknown": (GOOD_ARTICLE.replace("Category: Chronic Pain", "Category: Wellness"), [], 4),
     "sources-min": (NO_SOURCES, [], NO_SOURCES.rstrip("\n").count("\n") + 1),
     "claim-flagged": (GOOD_ARTICLE.replace("Clinicians ask", "Ketamine is a miracle for nerve pain.\n\nClinicians ask"), [], 12),
@@ -170,6 +173,16 @@ def test_a_reviewer_is_a_clinician_who_did_not_write_the_article(settings, autho
         assert [k for k in settings["PEOPLE"] if k in problem.fix] == [
             k for k, p in settings["PEOPLE"].items()
             if p["role"] in settings["REVIEWER_ROLES"] and k not in (author, "example-physician" if extra else "")]
+
+
+@pytest.mark.parametrize("reviewers, expected", [
+    ("Reviewer: example-writer\nReviewer: example-physician", [("reviewer-is-author", 3), ("person-duplicate", 4)]),
+    ("Reviewer: example-physician\n    example-writer", [("reviewer-is-author", 4), ("person-duplicate", 4)]),
+])
+def test_every_reviewer_line_is_checked(settings, reviewers, expected):
+    article = SimpleNamespace(source_path="content/articles/x.md", metadata={})
+    found = rules.check_people(article, settings, f"Title: T\nAuthor: example-writer\n{reviewers}\n\nBody.\n")
+    assert [(p.rule, p.line) for p in found] == expected
 
 
 def test_two_keys_for_one_person_are_one_person(settings):

@@ -105,11 +105,37 @@ def check_people(article, settings, source) -> list[Problem]:
     if value and value not in people_keys:
         problems.append(_problem(article, line, "person-unknown", f"author '{value}' is not a key in PEOPLE",
                                  f"use one of: {', '.join(sorted(people_keys))}; or ask for the person to be added to PEOPLE in pelicanconf.py"))
-    value, line = _field(article, source, "reviewer")
-    found = people.reviewer_problem(value, article_authors(article, source), settings) if value else None
-    if found:
-        problems.append(_problem(article, line, *found))
+    authors = article_authors(article, source)
+    reviewers = _person_lines(source, "reviewer") or [_field(article, source, "reviewer")[::-1]]
+    for line, value in reviewers:
+        found = people.reviewer_problem(value, authors, settings) if value else None
+        if found:
+            problems.append(_problem(article, line, *found))
+    for name in ("author", "reviewer"):
+        given = _person_lines(source, name)
+        if len(given) > 1:  # Pelican would keep a list, or only the first, and the byline could not name them
+            problems.append(_problem(
+                article, given[1][0], "person-duplicate",
+                f"'{name.title()}:' names {len(given)} people (lines {', '.join(str(n) for n, _ in given)}); an article has one",
+                f"keep one '{name.title()}:' line" + (f" naming a clinician who did not write the article, {people.choices(settings, authors)}"
+                                                      if name == "reviewer" else "")))
     return problems
+
+
+def _person_lines(source: str, name: str) -> list[tuple[int, str]]:
+    """(line, value) of each `name:` header line and each continuation line under it."""
+    found, key = [], None
+    for number, line in enumerate(source.splitlines(), start=1):
+        if not line.strip():
+            break
+        match = preflight.META_RE.match(line)
+        if match:
+            key = match["key"].lower()
+            if key == name:
+                found.append((number, match["value"].strip()))
+        elif key == name and preflight.META_MORE_RE.match(line):
+            found.append((number, line.strip()))
+    return found
 
 
 def article_authors(article, source) -> list[str]:
