@@ -62,17 +62,16 @@ _COMPILED: dict[str, tuple] = {}
 
 
 def _rules(settings):
-    """(family regexes, negation regex, not-negation regex, clause regex), compiled once per settings."""
-    chosen = [settings.get(name) for name in ("FLAGGED_CLAIMS", "CLAIM_TERMS", "CLAIM_NEGATIONS",
-                                              "CLAIM_NOT_NEGATIONS", "CLAIM_CLAUSE_WORDS", "CLAIM_GAP_WORDS")]
+    """(family regexes with the words they need, negation regex, not-negation regex, clause regex), compiled
+    once per settings. Each setting is named literally: rules_cache keys its results on the names it finds."""
+    chosen = (settings.get("FLAGGED_CLAIMS") or [], settings.get("CLAIM_TERMS") or {},
+              [word.lower() for word in settings.get("CLAIM_NEGATIONS") or []], settings.get("CLAIM_NOT_NEGATIONS") or [],
+              settings.get("CLAIM_CLAUSE_WORDS") or [], int(settings.get("CLAIM_GAP_WORDS") or 8))
     key = repr(chosen)
     if key not in _COMPILED:
         if len(_COMPILED) > 8:
             _COMPILED.clear()
-        _COMPILED[key] = _compiled(settings.get("FLAGGED_CLAIMS") or [], settings.get("CLAIM_TERMS") or {},
-                                   [w.lower() for w in settings.get("CLAIM_NEGATIONS") or []],
-                                   settings.get("CLAIM_NOT_NEGATIONS") or [], settings.get("CLAIM_CLAUSE_WORDS") or [],
-                                   int(settings.get("CLAIM_GAP_WORDS") or 8))
+        _COMPILED[key] = _compiled(*chosen)
     return _COMPILED[key]
 
 
@@ -83,7 +82,12 @@ def _compiled(families, terms, negations, not_negations, clause_words, gap):
     def expand(text: str, depth: int = 0) -> str:
         if depth > 5:
             raise ValueError(f"CLAIM_TERMS nest too deep: {text}")
-        return re.sub(r"\{(\w+)\}", lambda m: "(?:" + "|".join(expand(t, depth + 1) for t in terms[m[1]]) + ")", text)
+        def term(match):
+            if match[1] not in terms:
+                raise ValueError(f"FLAGGED_CLAIMS: {{{match[1]}}} in '{text}' is not a key of CLAIM_TERMS")
+            return "(?:" + "|".join(expand(t, depth + 1) for t in terms[match[1]]) + ")"
+
+        return re.sub(r"\{(\w+)\}", term, text)
 
     word = "(?!" + negation + "(?![\\w']))[\\w%][\\w'%]*(?:[.,]\\d+)?"
     found = []
