@@ -71,7 +71,8 @@ def _reviewer(key: str | None, author: str | None, settings: dict, marker: str) 
     """The reviewer, or the clinicians who may review (never the author) and what to do when they have."""
     if key:
         return key
-    return f"{marker} reviewer: a clinician who did not write the article, {people.choices(settings, [author] if author else [])}; {REVIEW_HINT}"
+    who = people.choices(settings, [author] if author else [])
+    return f"{marker} reviewer: a clinician who did not write the article, {who}; {REVIEW_HINT}"
 
 
 # Last_reviewed stays empty, not marked: the build rejects a date field it cannot read even in a

@@ -114,11 +114,12 @@ def check_people(article, settings, source) -> list[Problem]:
     for name in ("author", "reviewer"):
         given = _person_lines(source, name)
         if len(given) > 1:  # Pelican would keep a list, or only the first, and the byline could not name them
-            problems.append(_problem(
-                article, given[1][0], "person-duplicate",
-                f"'{name.title()}:' names {len(given)} people (lines {', '.join(str(n) for n, _ in given)}); an article has one",
-                f"keep one '{name.title()}:' line" + (f" naming a clinician who did not write the article, {people.choices(settings, authors)}"
-                                                      if name == "reviewer" else "")))
+            lines = ", ".join(str(number) for number, _ in given)
+            fix = f"keep one '{name.title()}:' line"
+            if name == "reviewer":
+                fix += f" naming a clinician who did not write the article, {people.choices(settings, authors)}"
+            problems.append(_problem(article, given[1][0], "person-duplicate",
+                                     f"'{name.title()}:' names {len(given)} people (lines {lines}); an article has one", fix))
     return problems
 
 
