@@ -246,7 +246,7 @@ FLAGGED_CLAIMS = [
     {"family": "no-side-effects", "negatable": True, "cited": False,
      "says": "every treatment here has side effects and risks",
      "phrases": ["{none}( you| any| the| its)?( {severe})? {harms}", "(side-effects?|risk|harm) free",
-                 "(completely|totally|perfectly|entirely|absolutely|utterly|always|100 ?%|100 percent) safe",
+                 "(completely|totally|perfectly|entirely|absolutely|utterly|always|(100|one hundred) ?(%|per ?cent)) safe",
                  "(minimal|negligible|hardly any|barely any)( {severe})? {harms}", "ketamine (is|are)( very| extremely)? safe(?! to)",
                  "safe for (everyone|anyone|everybody|all)", "harmless", "safe and (natural|effective)",
                  "natural and safe", "all-natural"]},
