@@ -127,24 +127,32 @@ CLINIC = {
 EXAMPLE_MARKERS = ["Example", "example", "555 01", "(555) 01", "00000"]
 
 # --- People: authors and medical reviewers, referred to by key from article metadata ------------
-# These are placeholders, marked as such, that the clinic replaces with its real staff.
+# These are placeholders, marked as such, that the clinic replaces with its real staff. Each has a role:
+# "writer" may write articles; "clinician" may also medically review those they did not write.
 PEOPLE = {
     "example-writer": {
+        "role": "writer",
         "name": "Example Writer",
         "credentials": "Medical writer",
         "bio": "Placeholder entry: the clinic replaces it with the staff writer who drafts its articles.",
     },
     "example-physician": {
+        "role": "clinician",
         "name": "Example Physician",
         "credentials": "MD, anesthesiology and pain medicine",
         "bio": "Placeholder entry: the clinic replaces it with the licensed physician who reviews articles.",
     },
     "example-pharmacist": {
+        "role": "clinician",
         "name": "Example Pharmacist",
         "credentials": "PharmD",
         "bio": "Placeholder entry: the clinic replaces it with the pharmacist who reviews medicine content.",
     },
 }
+
+# The roles whose people may sign an article off as its medical reviewer (`Reviewer:`, and the reviewer
+# named in an allow-claim marker); never the article's own author (plugins/clinic/people.py).
+REVIEWER_ROLES = ["clinician"]
 
 # --- Notices: the one place their wording lives --------------------------------------------------
 MEDICAL_DISCLAIMER = (
@@ -192,30 +200,108 @@ REQUIRED_METADATA = ["title", "date", "modified", "category", "tags", "summary",
 REVIEW_INTERVAL_MONTHS = 12
 REVIEW_DUE_SOON_DAYS = 30
 SOURCES_MIN = 2
+# Claims regulators flag in health marketing, in families; docs/rules.md gives each family its source.
+# A phrase is a regular expression (case-insensitive, whole words) in which a space matches any run of
+# spaces, hyphens, dashes, quotes or one line break inside a paragraph, a hyphen matches such a run or
+# nothing ("side effect free", "side-effect-free"), " ... " matches up to CLAIM_GAP_WORDS words with no
+# punctuation and no negation between them, and {name} is any of CLAIM_TERMS[name] ({negation} is any
+# of CLAIM_NEGATIONS). "negatable": a negation earlier in the same clause makes the use honest ("there
+# is no cure"); families whose claim is itself a negation ("not addictive") are never negatable.
+# "cited": a figure passes when the same sentence cites a footnote defined in the article.
 FLAGGED_CLAIMS = [
-    "cure",
-    "cures",
-    "cured",
-    "guaranteed",
-    "guarantee",
-    "miracle",
-    "wonder drug",
-    "safe and natural",
-    "no side effects",
-    "100% safe",
-    "risk-free",
-    "breakthrough",
-    "clinically proven",
+    {"family": "cure", "negatable": True, "cited": False,
+     "says": "it promises a cure or permanent relief, which no study of these treatments shows",
+     "phrases": ["cure-alls?", "cure(s|d)?", "curing", "curative",
+                 "heal(s|ed|ing)? ... (permanently|for good|forever|for life)", "permanently heal(s|ed|ing)?",
+                 "permanent (relief|cure|fix|solution|recovery|results?)",
+                 "permanently (relieve|eliminate|end|remove|fix|stop|resolve|erase|reverse)(s|d|es|ed)?",
+                 "{ending} ... (for good|forever|for life|once and for all)",
+                 "pain-free (for life|forever|for good)", "gone (for good|forever)", "(lasts|lasting) (forever|for life)",
+                 "never ... pain again", "no more pain"]},
+    {"family": "guarantee", "negatable": True, "cited": False,
+     "says": "no treatment's result can be promised",
+     "phrases": ["guarantee(s|d)?", "guaranteeing", "promise(s|d)? (you )?(of )?(relief|results|success)"]},
+    {"family": "hype", "negatable": True, "cited": False,
+     "says": "it implies evidence that does not exist",
+     "phrases": ["miracles?", "miraculous(ly)?", "wonder drugs?", "magic bullets?", "breakthrough(?! pain)",
+                 "game-chang(er|ers|ing)", "revolutionary", "(clinically|scientifically|medically) proven",
+                 "proven to", "proven (treatment|therapy|cure|solution|relief|results|method)"]},
+    {"family": "non-addictive", "negatable": False, "cited": False,
+     "says": "ketamine can cause dependence and is misused",
+     "phrases": ["non-addictive", "non-habit-forming", "addiction-free", "{negation} ... (addictive|addicting|habit-forming)",
+                 "{few} (the )?(risk|chance|danger|potential|possibility|fear) (of|for) ({addiction}|getting addicted"
+                 "|becoming addicted|getting hooked)",
+                 "{few} ({addiction}|addictive|addiction-forming) (risk|potential|liability)",
+                 "{negation} ... (get|become|getting|becoming|be) (addicted|hooked|dependent)",
+                 "(impossible|unable) to (get|become) (addicted|hooked|dependent)",
+                 "{negation} ... (cause|causes|caused|lead to|leads to|led to|result in|results in) {addiction}",
+                 "{addiction} ... {negation} ... (risk|concern|problem|issue|worry|danger)",
+                 "{negation} ... (worry|worried|fear|afraid|concern|concerned) about ... ({addiction}|addicted|hooked)"]},
+    {"family": "fda-approved", "negatable": True, "cited": False,
+     "says": "ketamine is FDA-approved only as an anesthetic, not for pain or any mood condition, "
+             "so a statement of what a regulator approved needs a clinician's sign-off",
+     "phrases": ["{fda} ... {approved} ... {condition}", "{approved} by (the )?{fda} ... {condition}",
+                 "{approved} ... {condition} ... by (the )?{fda}", "{condition} ... {approved} by (the )?{fda}",
+                 "ketamine ... (is|are|was|were|been) ... {approved} ... {condition}"]},
+    {"family": "no-side-effects", "negatable": True, "cited": False,
+     "says": "every treatment here has side effects and risks",
+     "phrases": ["{none}( you| any| the| its)?( {severe})? {harms}", "(side-effects?|risk|harm) free",
+                 "(completely|totally|perfectly|entirely|absolutely|utterly|always|(100|one hundred) ?(%|per ?cent)) safe",
+                 "(minimal|negligible|hardly any|barely any)( {severe})? {harms}", "ketamine (is|are)( very| extremely)? safe(?! to)",
+                 "safe for (everyone|anyone|everybody|all)", "harmless", "safe and (natural|effective)",
+                 "natural and safe", "all-natural"]},
+    {"family": "success-rate", "negatable": True, "cited": True,
+     "says": "a share of patients helped reads as a promise unless it reports a cited study",
+     "phrases": ["{works} ... {share}", "{share} ... {works}"]},
 ]
+# The words the phrases above share (see FLAGGED_CLAIMS for the grammar).
+CLAIM_TERMS = {
+    "ending": ["end(s|ed)?", "eliminat(e|es|ed)", "erase(s|d)?", "banish(es|ed)?", "stop(s|ped)?", "get(s)? rid of",
+               "fix(es|ed)?", "reverse(s|d)?", "remove(s|d)?", "beat(s)?"],
+    "addiction": ["addiction", "dependence", "dependency", "abuse", "misuse", "cravings"],
+    "few": ["{negation}", "zero", "little", "low", "minimal", "negligible", "free (of|from)", "without any"],
+    "fda": ["((U.S.|US|United States) )?(FDA|Food and Drug Administration)('s)?", "federal(ly)?", "government",
+            "regulatory", "regulators?"],
+    "approved": ["approv(e|es|ed|al)", "clear(s|ed)", "clearance", "licensed", "endorsed", "sanctioned"],
+    "condition": ["pain", "depression", "depressive", "mood", "anxiety", "PTSD", "post-traumatic stress", "OCD",
+                  "bipolar", "suicidal", "psychiatric", "mental health", "mental illness", "fibromyalgia", "CRPS",
+                  "complex regional pain syndrome", "migraines?", "headaches?", "neuropathy", "neuropathic",
+                  "arthritis", "sciatica", "home use", "treatments?", "therap(y|ies)", "infusions?"],
+    "none": ["no", "zero", "without", "free (of|from)", "never", "{negation} (have|has|cause|causes|give|gives|carry|carries|produce|produces)"],
+    "severe": ["known", "serious", "major", "significant", "lasting", "long-term", "harmful", "bad", "unpleasant",
+               "negative", "real", "noticeable", "dangerous", "severe", "nasty", "unwanted", "other"],
+    "harms": ["side-effects?", "adverse (effects?|events?|reactions?)", "unwanted effects", "downsides?", "risks?",
+              "dangers?", "complications"],
+    "works": ["work(s|ed|ing)?", "help(s|ed)?", "reliev(e|es|ed)", "relief", "effective(ness)?", "efficacy",
+              "succeed(s|ed)?", "success(ful)?", "benefit(s|ed|ted)?", "improv(e|es|ed|ement)", "respond(s|ed)?",
+              "response", "remission", "eas(e|es|ed)", "feel(s)? better", "felt better", "recover(s|ed|y)?",
+              "pain-free", "reduc(e|es|ed|tion|tions)"],
+    "number": [r"\d+([.,]\d+)?", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+               "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred"],
+    "share": ["{number} ?%", "{number} per ?cent", "{number} ?/ ?{number}", "{number} (in|out of|of)( every)? {number}", "half( of)?",
+              "(a|one|two) (third|thirds|quarter|quarters)( of)?", "three quarters( of)?", "most", "the majority( of)?",
+              "(almost|nearly|virtually) (all|everyone|everybody)"],
+}
+# Up to this many words may stand between the parts of a phrase written with " ... ".
+CLAIM_GAP_WORDS = 8
 
 # --- Rules (compliance): how the editorial rules in plugins/clinic/rules.py read; see docs/rules.md --
 # The date the review interval is measured to; None means the build machine's date. Tests pin it.
 RULES_TODAY = None
-# A flagged claim preceded, in the same sentence, by one of these words within the window is a negation
-# ("there is no cure", "not a cure", "no guarantee") and passes.
-CLAIM_NEGATIONS = ["no", "not", "never", "nor", "without", "cannot", "can't", "isn't", "aren't", "doesn't",
-                   "don't", "won't", "wasn't", "neither", "none"]
-CLAIM_NEGATION_WINDOW = 3
+# A negatable claim with one of these words earlier in its clause ("there is no cure", "ketamine is not
+# a cure", "no treatment here is a cure") is a negation and passes. A clause ends at . ! ? ; : , ( ) |
+# a dash, a new list item, header field or paragraph, or one of CLAIM_CLAUSE_WORDS ("Ketamine is not a
+# cure, but it cures ..." is flagged). CLAIM_NOT_NEGATIONS look like negations and are not.
+CLAIM_NEGATIONS = ["no", "not", "never", "nor", "without", "cannot", "can't", "can not", "isn't", "aren't",
+                   "doesn't", "don't", "won't", "wasn't", "weren't", "didn't", "hasn't", "haven't", "hadn't",
+                   "couldn't", "wouldn't", "shouldn't", "neither", "none", "nothing", "nobody",
+                   # "used off-label for pain" says it is not approved for pain
+                   "off-label"]
+CLAIM_NOT_NEGATIONS = ["not only", "not just", "no doubt", "no question", "no wonder", "no longer", "no more",
+                       "no matter", "whether or not", "if not", "never before", "without a doubt", "without doubt",
+                       "without question", "nothing but", "don't wait", "don't miss", "don't suffer", "no need to suffer"]
+CLAIM_CLAUSE_WORDS = ["but", "yet", "although", "though", "however", "whereas", "while", "unlike", "except", "and",
+                      "who", "whom", "whose", "which", "because", "since", "unless", "until", "when", "whenever"]
 # Header fields whose name matches this are refused: an article cannot switch a notice off.
 RULES_NOTICE_METADATA = r"affiliate|notice|disclaimer|disclosure"
 

@@ -127,7 +127,7 @@ def publish(c):
     "title": "the article's title, in quotes",
     "category": "one of CATEGORIES in pelicanconf.py",
     "author": "a PEOPLE key (left as TODO when not given)",
-    "reviewer": "a PEOPLE key (left as TODO when not given)",
+    "reviewer": "the PEOPLE key of a clinician who is not the author (left as TODO, listing them, when not given)",
 })
 def new_post(c, title, category="", author="", reviewer=""):
     """Start a new article as a draft in content/articles/ and print its path."""

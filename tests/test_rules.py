@@ -32,6 +32,13 @@ BAD = {
     "review-overdue": (GOOD_ARTICLE, ['RULES_TODAY="2027-11-02"'], 10),
     "review-in-future": (GOOD_ARTICLE, ['RULES_TODAY="2026-10-31"'], 10),
     "person-unknown": (GOOD_ARTICLE.replace("Reviewer: example-physician", "Reviewer: dr-nobody"), [], 9),
+    # A writer may not review, and nobody reviews their own article (people.py, REVIEWER_ROLES).
+    "reviewer-not-clinician": (GOOD_ARTICLE.replace("Reviewer: example-physician", "Reviewer: example-writer")
+                               .replace("Author: example-writer", "Author: example-pharmacist"), [], 9),
+    "reviewer-is-author": (GOOD_ARTICLE.replace("Author: example-writer", "Author: example-physician"), [], 9),
+    # Two reviewers would reach the byline as a list: one article, one reviewer.
+    "person-duplicate": (GOOD_ARTICLE.replace("Reviewer: example-physician",
+                                              "Reviewer: example-physician\nReviewer: example-pharmacist"), [], 10),
     "category-unknown": (GOOD_ARTICLE.replace("Category: Chronic Pain", "Category: Wellness"), [], 4),
     "sources-min": (NO_SOURCES, [], NO_SOURCES.rstrip("\n").count("\n") + 1),
     "claim-flagged": (GOOD_ARTICLE.replace("Clinicians ask", "Ketamine is a miracle for nerve pain.\n\nClinicians ask"), [], 12),
@@ -125,7 +132,9 @@ def test_the_allow_marker_allows_one_occurrence_named_by_a_reviewer(settings):
 
 
 def test_the_allow_marker_must_name_a_person_in_people(settings):
-    assert claims(settings, "A cure <!-- allow-claim: cure; reviewer: somebody -->.") == [(1, "cure")]
+    article = SimpleNamespace(source_path="content/articles/x.md", metadata={})
+    found = rules.check_claims(article, settings, "A cure <!-- allow-claim: cure; reviewer: somebody -->.")
+    assert sorted((p.line, p.rule) for p in found) == [(1, "claim-flagged"), (1, "person-unknown")]
 
 
 def test_an_allowed_claim_builds_and_its_marker_is_not_published(fixture_site):
@@ -138,6 +147,55 @@ def test_an_allowed_claim_builds_and_its_marker_is_not_published(fixture_site):
     assert "wonder drug" in page and "allow-claim" not in page
     feeds = "".join(p.read_text(encoding="utf-8") for p in (result.output / "feeds").glob("*.xml"))
     assert "allow-claim" not in feeds
+
+
+# --- Who may review -------------------------------------------------------------------------------
+
+REVIEWER_CASES = [  # (Author:, Reviewer:, extra header line, rule id or None)
+    ("example-writer", "example-physician", "", None),
+    ("example-pharmacist", "example-physician", "", None),
+    ("example-writer", "example-writer", "", "reviewer-is-author"),
+    ("example-physician", "example-physician", "", "reviewer-is-author"),
+    ("example-pharmacist", "example-writer", "", "reviewer-not-clinician"),
+    ("example-writer", "example-physician", "Authors: example-writer, example-physician\n", "reviewer-is-author"),
+    ("example-writer", "Example-Physician", "", "person-unknown"),
+]
+
+
+@pytest.mark.parametrize("author, reviewer, extra, rule", REVIEWER_CASES)
+def test_a_reviewer_is_a_clinician_who_did_not_write_the_article(settings, author, reviewer, extra, rule):
+    article = SimpleNamespace(source_path="content/articles/x.md", metadata={})
+    source = f"Title: T\nAuthor: {author}\n{extra}Reviewer: {reviewer}\n\nBody.\n"
+    found = rules.check_people(article, settings, source)
+    assert [(p.rule, p.line) for p in found] == ([(rule, 3 + bool(extra))] if rule else [])
+    for problem in found:  # the fix lists who may review: clinicians, never the writer or the author
+        assert "example-writer" not in problem.fix and f"{author} (" not in problem.fix, problem.fix
+        assert [k for k in settings["PEOPLE"] if k in problem.fix] == [
+            k for k, p in settings["PEOPLE"].items()
+            if p["role"] in settings["REVIEWER_ROLES"] and k not in (author, "example-physician" if extra else "")]
+
+
+@pytest.mark.parametrize("reviewers, expected", [
+    ("Reviewer: example-writer\nReviewer: example-physician", [("reviewer-is-author", 3), ("person-duplicate", 4)]),
+    ("Reviewer: example-physician\n    example-writer", [("reviewer-is-author", 4), ("person-duplicate", 4)]),
+])
+def test_every_reviewer_line_is_checked(settings, reviewers, expected):
+    article = SimpleNamespace(source_path="content/articles/x.md", metadata={})
+    found = rules.check_people(article, settings, f"Title: T\nAuthor: example-writer\n{reviewers}\n\nBody.\n")
+    assert [(p.rule, p.line) for p in found] == expected
+
+
+def test_two_keys_for_one_person_are_one_person(settings):
+    people = {**settings["PEOPLE"], "dr-physician": {**settings["PEOPLE"]["example-physician"]}}
+    article = SimpleNamespace(source_path="content/articles/x.md", metadata={})
+    found = rules.check_people(article, {**settings, "PEOPLE": people},
+                               "Author: example-physician\nReviewer: dr-physician\n\nBody.\n")
+    assert [p.rule for p in found] == ["reviewer-is-author"]
+
+
+def test_every_real_reviewer_is_a_clinician_who_did_not_write_the_article(real_articles, settings):
+    for article, source in real_articles:
+        assert [str(p) for p in rules.check_people(article, settings, source)] == []
 
 
 # --- Review dates and the other pure rules ----------------------------------------------------------

@@ -32,8 +32,10 @@ REAL_CLINIC = {"name": "Riverside Pain Medicine", "phone": "+1 617 432 1000", "p
                "postal_code": "02114", "country": "US", "hours": "Monday to Friday, 8 am to 5 pm",
                "booking_url": "https://riverside-pain.org/book"}
 REAL_PEOPLE = {
-    "dana-reyes": {"name": "Dana Reyes", "credentials": "Medical writer", "bio": "Writes the clinic's articles."},
-    "sam-okafor": {"name": "Sam Okafor", "credentials": "MD, pain medicine", "bio": "Reviews every article."},
+    "dana-reyes": {"role": "writer", "name": "Dana Reyes", "credentials": "Medical writer",
+                   "bio": "Writes the clinic's articles."},
+    "sam-okafor": {"role": "clinician", "name": "Sam Okafor", "credentials": "MD, pain medicine",
+                   "bio": "Reviews every article."},
 }
 REAL_SITE = {"SITENAME": "Riverside Pain Medicine", "SITE_PUBLIC_URL": "https://riverside-pain.org",
              "SITEURL": "https://riverside-pain.org", "AFFILIATE_TAG": "riversidepain-20"}

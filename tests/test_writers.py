@@ -49,9 +49,10 @@ def finish(draft: str, reviewed: datetime.date) -> str:
             line = f"Last_reviewed: {reviewed}"
         elif "TODO" not in line:
             pass
-        elif key in ("Author", "Reviewer"):
-            choices = re.search(r"one of ([\w, -]+)", line)[1].split(", ")
-            line = f"{key}: {choices[0] if key == 'Author' else choices[-1]}"
+        elif key == "Author":
+            line = "Author: " + re.search(r"one of ([\w, -]+)", line)[1].split(", ")[0]
+        elif key == "Reviewer":  # the first clinician the hint offers
+            line = "Reviewer: " + re.search(r"one of: ([\w-]+) ", line)[1]
         elif key == "Tags":
             line = "Tags: sleep, evidence"
         elif key == "Summary":
@@ -83,8 +84,58 @@ def test_new_post_writes_a_draft_with_every_required_field_filled_or_marked(tmp_
     unfilled = {field for field in dev_settings["REQUIRED_METADATA"] if "TODO" in header[field] or not header[field]}
     assert unfilled == {"tags", "summary", "author", "reviewer", "last_reviewed"}
     for person in dev_settings["PEOPLE"]:
-        assert person in header["reviewer"] and person in header["author"], "the choices come from PEOPLE"
+        assert person in header["author"], "the choices come from PEOPLE"
+    assert reviewers_offered(header["reviewer"]) == clinicians(dev_settings), "only clinicians may review"
     assert "[^TODO-first-source]:" in text, "the draft shows how to cite a source as a footnote"
+
+
+def clinicians(settings, but=()) -> list[str]:
+    return [k for k, p in settings["PEOPLE"].items() if p.get("role") in settings["REVIEWER_ROLES"] and k not in but]
+
+
+def reviewers_offered(text: str) -> list[str]:
+    return re.findall(r"([\w-]+) \(", text.split(";")[0])
+
+
+@pytest.mark.parametrize("author", [None, "example-writer", "example-physician", "example-pharmacist"])
+def test_the_reviewer_hint_offers_only_clinicians_who_are_not_the_author(tmp_path, dev_settings, author):
+    articles = tmp_path / "articles"
+    path = newpost.create("Sleep and pain", "Chronic Pain", dev_settings, articles, author=author)
+    reviewer = newpost.header_of(path.read_text(encoding="utf-8"))["reviewer"]
+    assert reviewer.startswith("TODO")
+    assert reviewers_offered(reviewer) == clinicians(dev_settings, but=[author])
+    assert "example-writer" not in reviewer
+
+
+@pytest.mark.parametrize("author, reviewer, refused", [
+    (None, "example-writer", True), ("example-physician", "example-physician", True),
+    ("example-pharmacist", "example-writer", True), (None, "dr-nobody", True),
+    ("example-writer", "example-physician", False), ("example-physician", "example-pharmacist", False),
+])
+def test_new_post_never_puts_the_author_or_a_non_clinician_in_reviewer(tmp_path, dev_settings, author, reviewer,
+                                                                        refused):
+    articles = tmp_path / "articles"
+    if not refused:
+        path = newpost.create("Sleep and pain", "Chronic Pain", dev_settings, articles, author=author, reviewer=reviewer)
+        assert newpost.header_of(path.read_text(encoding="utf-8"))["reviewer"] == reviewer
+        return
+    with pytest.raises(newpost.NewPostError) as error:
+        newpost.create("Sleep and pain", "Chronic Pain", dev_settings, articles, author=author, reviewer=reviewer)
+    assert [p.rule for p in error.value.problems] == ["new-post-reviewer"]
+    assert reviewers_offered(error.value.problems[0].fix) == clinicians(dev_settings, but=[author])
+    assert not (articles / "sleep-and-pain.md").exists()
+
+
+def test_new_post_refuses_a_writer_as_reviewer_in_one_line_naming_the_clinicians():
+    done = subprocess.run([sys.executable, "-m", "invoke", "new-post", "Sleep and pain", "--category", "Chronic Pain",
+                           "--reviewer", "example-writer"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and ": new-post-reviewer: " in lines[0], done.stderr
+    assert "example-physician" in lines[0] and "example-pharmacist" in lines[0]
+    assert not (ROOT / "content" / "articles" / "sleep-and-pain.md").exists()
 
 
 def test_new_post_suggests_the_tags_already_in_use(tmp_path, dev_settings):

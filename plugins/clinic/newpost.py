@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
-from . import preflight
+from . import people, preflight
 from .problems import Problem, relative
 
 
@@ -63,10 +63,16 @@ def slugs_in_use(articles_dir: Path) -> dict[str, Path]:
     return used
 
 
-def _person(role: str, key: str | None, people: dict, marker: str) -> str:
+def _author(key: str | None, settings: dict, marker: str) -> str:
+    return key or f"{marker} author: one of {', '.join(settings.get('PEOPLE', {}))}"
+
+
+def _reviewer(key: str | None, author: str | None, settings: dict, marker: str) -> str:
+    """The reviewer, or the clinicians who may review (never the author) and what to do when they have."""
     if key:
         return key
-    return f"{marker} {role}: one of {', '.join(people)}"
+    who = people.choices(settings, [author] if author else [])
+    return f"{marker} reviewer: a clinician who did not write the article, {who}; {REVIEW_HINT}"
 
 
 # Last_reviewed stays empty, not marked: the build rejects a date field it cannot read even in a
@@ -78,7 +84,6 @@ def render(title: str, category: str, slug: str, today: datetime.date, settings:
            tags: list[str] = (), author: str | None = None, reviewer: str | None = None) -> str:
     """The draft's text. Every line the writer must change carries the marker (TODO)."""
     todo = settings.get("NEWPOST_TODO_MARKER", "TODO")
-    people = settings.get("PEOPLE", {})
     tag_hint = f" from: {', '.join(tags)}" if tags else ""
     return f"""\
 Title: {title}
@@ -88,8 +93,8 @@ Category: {category}
 Tags: {todo} 2-4 lowercase tags, comma-separated, reusing existing ones{tag_hint}
 Slug: {slug}
 Summary: {todo} one or two plain sentences saying what the reader will learn (no links, no markup).
-Author: {_person("author", author, people, todo)}
-Reviewer: {_person("reviewer", reviewer, people, todo) if reviewer else _person("reviewer", None, people, todo) + "; " + REVIEW_HINT}
+Author: {_author(author, settings, todo)}
+Reviewer: {_reviewer(reviewer, author, settings, todo)}
 Last_reviewed:
 Status: draft
 
@@ -117,11 +122,13 @@ def check(title: str, category: str, slug: str, settings: dict, articles_dir: Pa
     if category not in categories:
         problems.append(Problem(target, 0, "new-post-category", f"'{category}' is not a category",
                                 f"use one of: {', '.join(categories)}"))
-    people = settings.get("PEOPLE", {})
-    for role, key in (("author", author), ("reviewer", reviewer)):
-        if key and key not in people:
-            problems.append(Problem(target, 0, "new-post-person", f"{role} '{key}' is not in PEOPLE",
-                                    f"use one of: {', '.join(people)}"))
+    staff = settings.get("PEOPLE", {})
+    if author and author not in staff:
+        problems.append(Problem(target, 0, "new-post-person", f"author '{author}' is not in PEOPLE",
+                                f"use one of: {', '.join(staff)}"))
+    wrong = people.reviewer_problem(reviewer, [author] if author else [], settings) if reviewer else None
+    if wrong:
+        problems.append(Problem(target, 0, "new-post-reviewer", wrong[1], wrong[2]))
     existing = slugs_in_use(articles_dir).get(slug) if slug else None
     if existing is not None:
         problems.append(Problem(target, 0, "new-post-exists", f"the slug '{slug}' is already used by {relative(str(existing))}",
