@@ -266,3 +266,7 @@ CACHE_HEADERS = {
     # Every template links theme files through asset(), which adds ?v=<content hash> (clinic.assets).
     "/theme/*": "public, max-age=31536000, immutable",
 }
+
+# --- Plain language (issue 11): reading level, key points, glossary; see docs/rules.md ----------------
+# The highest Flesch-Kincaid grade an article's body prose may have (plugins/clinic/readability.py).
+READING_GRADE_MAX = 8.0

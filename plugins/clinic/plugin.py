@@ -17,7 +17,8 @@ from .problems import report
 def rewrite_content(instance):
     if not isinstance(instance, (Article, Page)) or not instance._content:
         return
-    html, facts = transform_cache.transform(instance._content, instance.settings)
+    html, facts = transform_cache.transform(instance._content, instance.settings,
+                                            mark_terms=isinstance(instance, Article))
     instance._content = html
     instance.affiliate_links = facts.affiliate_links
     if getattr(instance, "_summary", None):
@@ -28,6 +29,7 @@ def rewrite_content(instance):
     instance.toc_entries = facts.toc
     instance.sources = facts.sources
     instance.images = facts.images
+    instance.glossary_terms = facts.glossary_terms
     if isinstance(instance, Article):
         _add_review_dates(instance)
         instance.offlabel = _is_offlabel(instance)
