@@ -37,10 +37,18 @@ class BuildResult:
         return [line for line in self.stderr.splitlines() if line.strip()]
 
 
-def run_build(settings_file, output: Path, *sets: str, cwd=ROOT) -> BuildResult:
-    """Build through the same command the tasks use, in a child process, as a writer would."""
+# The plain-language rules (issue 11) land after the articles' rewrite (branch i-rewrite), which adds their
+# key points and brings them to grade 8. Until that is merged, the real site is built with these two
+# thresholds relaxed, and nothing else; test_plain_language.py holds the real content to the thresholds it
+# was built with. The lead deletes this tuple when merging the rewrite.
+PENDING_REWRITE = ("KEY_POINTS_MIN=0", "READING_GRADE_MAX=11.0")
+
+
+def run_build(settings_file, output: Path, *sets: str, cwd=ROOT, real_content: bool = True) -> BuildResult:
+    """Build through the same command the tasks use, in a child process, as a writer would. A build of the
+    real content (or a copy of it) is relaxed by PENDING_REWRITE; fixture sites (build_site_from) never are."""
     command = [sys.executable, "-m", "clinic.build", str(settings_file), str(output)]
-    for pair in sets:
+    for pair in (*PENDING_REWRITE, *sets) if real_content else sets:
         command += ["--set", pair]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
@@ -96,6 +104,9 @@ GOOD_ARTICLE = textwrap.dedent(
     Author: example-writer
     Reviewer: example-physician
     Last_reviewed: 2026-11-01
+    Key_points: Sleep and pain are linked.
+        Tell your clinician how you sleep.
+        Good sleep habits may help.
 
     Poor sleep and long-lasting pain often travel together.[^raja] Clinicians ask about both.[^treede]
 
@@ -117,6 +128,8 @@ def make_content(root: Path, files: dict[str, str | bytes]) -> Path:
             path.write_text(text, encoding="utf-8")
     (content / "extra").mkdir(parents=True, exist_ok=True)
     shutil.copy(CONTENT / "extra" / "robots.txt", content / "extra" / "robots.txt")
+    if not (content / "glossary.yml").exists():  # the real glossary, unless the test brings its own
+        shutil.copy(CONTENT / "glossary.yml", content / "glossary.yml")
     return content
 
 
@@ -127,7 +140,7 @@ def build_site_from(root: Path, files: dict[str, str | bytes], *sets: str, theme
     overrides = [f"PATH={content}", f"CACHE_PATH={root / 'cache'}", f'RULES_TODAY="{FIXTURE_TODAY}"']
     if theme is not None:
         overrides.append(f"THEME={theme}")
-    return run_build(settings_file, root / "output", *overrides, *sets)
+    return run_build(settings_file, root / "output", *overrides, *sets, real_content=False)
 
 
 @pytest.fixture
