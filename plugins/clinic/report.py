@@ -74,3 +74,18 @@ def format_report(rows: list[Row], settings: dict, today: datetime.date) -> str:
     lines += ["", f"{len(rows)} article(s): {counts[OVERDUE]} overdue, {counts[DUE_SOON]} due soon, "
                   f"{counts[NOT_REVIEWED]} not reviewed"]
     return "\n".join(lines)
+
+
+def reading_report(paths: list[str], settings: dict, hardest: int = 3) -> str:
+    """Each article's reading level by the build's own measure (clinic.readability): grade, words per
+    sentence and its hardest sentences, the hardest article first."""
+    from . import glossary, readability
+
+    limit = float(settings.get("READING_GRADE_MAX", 8.0))
+    terms = glossary.entries(settings)
+    measured = [(readability.measure_html(readability.render(path, settings), terms, hardest), path) for path in paths]
+    lines = [f"Reading level (Flesch-Kincaid grade of the body prose; limit {limit:.1f}; glossary terms count as "
+             "one short word)", ""]
+    for result, path in sorted(measured, key=lambda pair: -pair[0].grade):
+        lines.append(readability.describe(relative(path), result, limit))
+    return "\n".join(lines)
