@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from clinic import build, forking, writing_apart
-from conftest import PROD_SETTINGS, ROOT
+from conftest import PENDING_REWRITE_SETTINGS, PROD_SETTINGS, ROOT
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 
@@ -18,7 +18,8 @@ BUILD_PROCESS = os.getpid()
 
 
 def _build(tmp_path: Path, name: str, settings_file=PROD_SETTINGS) -> int:
-    return build.build(settings_file, tmp_path / name, overrides={"CACHE_PATH": str(tmp_path / f"cache-{name}")})
+    return build.build(settings_file, tmp_path / name,
+                       overrides={"CACHE_PATH": str(tmp_path / f"cache-{name}"), **PENDING_REWRITE_SETTINGS})
 
 
 def _files(output: Path) -> dict:
