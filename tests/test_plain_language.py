@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
@@ -187,8 +188,9 @@ def test_first_use_links_to_the_glossary_entry_with_the_expansion(fixture_site):
     assert [a["href"] for a in links] == ["/glossary/#allodynia", "/glossary/#nsaid"], "first use only, once each"
     abbr = links[1].find("abbr")
     assert abbr.get_text() == "NSAIDs" and abbr["title"] == "nonsteroidal anti-inflammatory drug"
-    assert links[1].get_text(" ", strip=True).startswith("NSAIDs")
-    assert "nonsteroidal anti-inflammatory drug" in links[1].get_text(" ", strip=True)
+    assert links[1].get_text(strip=True) == "NSAIDs", "the word as written, nothing added to the sentence"
+    assert links[1]["aria-label"] == "NSAIDs, nonsteroidal anti-inflammatory drug, in the glossary"
+    assert links[0]["aria-label"] == "Allodynia, in the glossary"
     assert not page.select("h2 a.glossary-term"), "headings are never marked"
     glossary = BeautifulSoup((result.output / "glossary/index.html").read_text(), "html.parser")
     entry = glossary.find(id="nsaid")
@@ -225,7 +227,8 @@ def test_the_measure_works_offline_and_the_command_prints_the_grade(tmp_path):
                           env=env, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr, done.stderr
     first = done.stdout.splitlines()[0]
-    assert re.match(rf"^{re.escape(str(article))}: grade \d+\.\d \((within|above) the limit 8\.0\); \d+ words, "
+    assert re.match(rf"^{re.escape(str(article))}: grade \d+\.\d \((within|above) the limit 8\.0; \d+\.\d counting "
+                    r"glossary terms in full\); \d+ words, "
                     r"\d+ sentences, \d+\.\d words per sentence$", first), done.stdout
     assert len([l for l in done.stdout.splitlines() if l.startswith("  grade ")]) == 2
     assert not (tmp_path / "no-nltk-data").exists()
@@ -267,3 +270,23 @@ def test_the_real_site_has_its_glossary_marks_and_no_unexplained_abbreviation(si
     for page in pages:
         for a in BeautifulSoup(page.read_text(), "html.parser").select("a.glossary-term"):
             assert a["href"].split("#")[1] in anchors
+
+
+def test_the_real_articles_have_the_key_points_they_are_built_with(settings):
+    from clinic import preflight
+
+    low, high = _relaxed("KEY_POINTS_MIN", settings), settings["KEY_POINTS_MAX"]
+    for path in article_sources():
+        points = preflight.continued(path.read_text(encoding="utf-8")).get("key_points", [])
+        assert low <= len([p for _, p in points if p]) <= high, f"{path.name}: {len(points)} key points"
+
+
+def test_invoke_report_lists_each_articles_grade_and_hardest_sentences():
+    done = subprocess.run([str(Path(sys.executable).with_name("invoke")), "report"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    reading = done.stdout.split("Reading level", 1)[1]
+    for path in article_sources():
+        line = next(l for l in reading.splitlines() if l.startswith(f"content/articles/{path.name}: grade "))
+        assert re.search(r"grade \d+\.\d .*\d+\.\d words per sentence$", line), line
+    assert len(re.findall(r"^  grade +\d+\.\d: \S", reading, flags=re.M)) == 3 * len(article_sources())

@@ -1,9 +1,11 @@
 """Mark the first use of each glossary term in an article: its meaning one step away, without hovering.
 
 The first use in the article's prose becomes a link to the term's entry on the glossary page. For an
-abbreviation the link holds `<abbr title="expansion">`, and the link's accessible name carries the
-expansion too ("NSAID, nonsteroidal anti-inflammatory drug, in the glossary"), from text hidden on
-screen, so a screen reader announces what a sighted reader finds one click away. Headings, FAQ
+abbreviation the link holds `<abbr title="expansion">`, and the link's accessible name (aria-label)
+carries the expansion too ("NSAIDs, nonsteroidal anti-inflammatory drug, in the glossary"), so a screen
+reader announces what a sighted reader finds one click away. The name starts with the visible word
+(WCAG 2.5.3). A label, not hidden text: feed readers and search excerpts, which have no stylesheet, would
+show hidden text in the middle of the sentence. Headings, FAQ
 questions, links, code and the sources are left as they are: a link inside a heading or another link
 would break them. Only the first use in the page is marked; later ones are plain words.
 """
@@ -33,15 +35,13 @@ def mark_first_uses(body, settings) -> list[str]:
         if entry.anchor in marked:
             return None
         marked.append(entry.anchor)
-        link = etree.Element("a", {"class": "glossary-term", "href": f"{url}#{entry.anchor}"})
+        written = match.group(0)
+        name = f"{written}, {entry.expansion}, in the glossary" if entry.is_abbreviation else f"{written}, in the glossary"
+        link = etree.Element("a", {"class": "glossary-term", "href": f"{url}#{entry.anchor}", "aria-label": name})
         if entry.is_abbreviation:
-            abbr = etree.SubElement(link, "abbr", {"title": entry.expansion})
-            abbr.text = match.group(0)
-            hidden = f", {entry.expansion}, in the glossary"
+            etree.SubElement(link, "abbr", {"title": entry.expansion}).text = written
         else:
-            link.text = match.group(0)
-            hidden = ", in the glossary"
-        etree.SubElement(link, "span", {"class": "visually-hidden"}).text = hidden
+            link.text = written
         return link
 
     def first_link(text):

@@ -3,8 +3,8 @@
 What is measured is the prose readers read in the article body: its paragraphs and list items (FAQ
 answers included). Not measured: headings, FAQ questions, tables (their cells are labels, not
 sentences), figure captions, code, the
-sources (footnotes) and footnote numbers, the notices (the theme adds those, they are not the article's),
-and the glossary links' hidden text. Each paragraph or list item is its own sentence at least, so a list
+sources (footnotes) and footnote numbers, and the notices (the theme adds those, they are not the
+article's). Each paragraph or list item is its own sentence at least, so a list
 of short items does not read as one endless sentence.
 
 Glossary terms: every use of a term the glossary explains counts as one word of one syllable. Its meaning
@@ -35,7 +35,7 @@ BLOCKS = ("p", "li", "dd", "dt")
 # Not prose the reader reads as sentences, or not the writer's: their text is left out.
 SKIPPED = ("h1", "h2", "h3", "h4", "h5", "h6", "summary", "figcaption", "pre", "code", "kbd", "samp", "sup",
            "table", "script", "style", "template", "nav", "aside")
-SKIPPED_CLASSES = {"footnote", "visually-hidden"}
+SKIPPED_CLASSES = {"footnote"}
 # Where one sentence ends: . ! ? (with closing quotes or brackets) before a space and a capital or digit.
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]]*\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 SHORT_WORD = "term"
@@ -139,9 +139,12 @@ def render(path: str, settings) -> str:
     return content.transform(read.content or "", settings, mark_terms=True)[0]
 
 
-def describe(shown: str, result: Measure, limit: float) -> str:
+def describe(shown: str, result: Measure, limit: float, in_full: Measure | None = None) -> str:
+    """One line of figures, then the hardest sentences. `in_full`: the same text with glossary terms counted
+    as written, shown beside the grade so that the glossary's allowance is always in sight."""
     verdict = "above" if result.grade > limit else "within"
-    lines = [f"{shown}: grade {result.grade:.1f} ({verdict} the limit {limit:.1f}); "
+    beside = f"; {in_full.grade:.1f} counting glossary terms in full" if in_full is not None else ""
+    lines = [f"{shown}: grade {result.grade:.1f} ({verdict} the limit {limit:.1f}{beside}); "
              f"{result.words} words, {result.sentences} sentences, {result.words_per_sentence:.1f} words per sentence"]
     lines += [f"  grade {grade:5.1f}: {sentence}" for grade, sentence in result.hardest]
     return "\n".join(lines)
@@ -169,9 +172,10 @@ def main(argv: list[str] | None = None) -> int:
     terms = glossary.entries(settings)
     above = False
     for path in args.articles:
-        result = measure_html(render(path, settings), terms, args.hardest)
+        html = render(path, settings)
+        result = measure_html(html, terms, args.hardest)
         above |= result.grade > limit
-        print(describe(path, result, limit))
+        print(describe(path, result, limit, measure_html(html, [], 0)))
     return 1 if above else 0
 
 

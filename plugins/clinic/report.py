@@ -83,9 +83,11 @@ def reading_report(paths: list[str], settings: dict, hardest: int = 3) -> str:
 
     limit = float(settings.get("READING_GRADE_MAX", 8.0))
     terms = glossary.entries(settings)
-    measured = [(readability.measure_html(readability.render(path, settings), terms, hardest), path) for path in paths]
+    rendered = [(readability.render(path, settings), path) for path in paths]
+    measured = [(readability.measure_html(html, terms, hardest), readability.measure_html(html, [], 0), path)
+                for html, path in rendered]
     lines = [f"Reading level (Flesch-Kincaid grade of the body prose; limit {limit:.1f}; glossary terms count as "
              "one short word)", ""]
-    for result, path in sorted(measured, key=lambda pair: -pair[0].grade):
-        lines.append(readability.describe(relative(path), result, limit))
+    for result, in_full, path in sorted(measured, key=lambda row: -row[0].grade):
+        lines.append(readability.describe(relative(path), result, limit, in_full))
     return "\n".join(lines)

@@ -58,8 +58,7 @@ def test_every_first_use_in_the_article_has_a_name_that_says_it_is_a_glossary_en
         for index in range(links.count()):
             link = links.nth(index)
             name = re.search(r'link "([^"]+)"', link.aria_snapshot()).group(1)
-            visible = link.evaluate("el => [...el.childNodes].filter(n => !(n.classList && "
-                                    "n.classList.contains('visually-hidden'))).map(n => n.textContent).join('')")
+            visible = link.inner_text()
             assert name.startswith(visible) and name.endswith(", in the glossary"), (visible, name)
     finally:
         page.close()
