@@ -203,6 +203,9 @@ def test_first_use_links_to_the_glossary_entry_with_the_expansion(fixture_site):
     ("- term: allodynia\n", "has no definition"),
     ("- term: allodynia\n  definition: Pain.\n- term: Allodynia\n  definition: Again.\n", "already a form"),
     ("- term: NSAID\n  definition: A pill.\n  colour: red\n", "unknown field"),
+    ("- term: off-label\n  definition: Not approved.\n- term: off label\n  definition: Again.\n", "same link anchor"),
+    ("- term: NSAID\n  definition: A pill.\n  aliases: NSAIDs\n", "not a list"),
+    ("term: NSAID\n", "not a list of entries"),
     ("- term: [unclosed\n", "not valid YAML"),
 ])
 def test_a_malformed_glossary_is_refused_by_line(fixture_site, text, fragment):

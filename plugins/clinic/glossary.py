@@ -89,7 +89,7 @@ def _parse(text: str, shown: str) -> tuple[tuple[Entry, ...], tuple[Problem, ...
     found, wrong, seen = [], [], {}
     for node in document.value:
         line = node.start_mark.line + 1
-        value = yaml.SafeLoader(yaml.serialize(node)).get_single_data() if isinstance(node, yaml.MappingNode) else None
+        value = yaml.SafeLoader("").construct_document(node) if isinstance(node, yaml.MappingNode) else None
         if not isinstance(value, dict):
             wrong.append(problem(line, "this entry is not 'term:' and 'definition:' fields",
                                  "write it as '- term: ...' then '  definition: ...' on the next line"))
@@ -110,11 +110,13 @@ def _parse(text: str, shown: str) -> tuple[tuple[Entry, ...], tuple[Problem, ...
             continue
         entry = Entry(term, definition, str(value.get("expansion") or "").strip(),
                       tuple(a.strip() for a in aliases), line)
-        for form in entry.forms:
-            key = form if entry.is_abbreviation else form.lower()
+        for form in entry.forms + ("#" + entry.anchor,):  # two terms must not share an anchor on the page
+            key = form if entry.is_abbreviation or form.startswith("#") else form.lower()
             if key in seen:
-                wrong.append(problem(line, f"'{form}' is already a form of the entry on line {seen[key]}",
-                                     "keep one entry per term and remove the repeated form"))
+                what = (f"'{term}' has the same link anchor as the entry on line {seen[key]}" if key.startswith("#")
+                        else f"'{form}' is already a form of the entry on line {seen[key]}")
+                wrong.append(problem(line, what, "keep one entry per term and remove the repeated form"))
+                break
             seen[key] = line
         found.append(entry)
     return tuple(found), tuple(wrong)
