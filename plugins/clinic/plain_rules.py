@@ -16,7 +16,7 @@ from .tree import ELEMENTS, classes, parsed
 
 # Two or more capitals (digits may follow), an optional lowercase first letter (mTOR) and plural s (NSAIDs).
 ABBREVIATION = re.compile(r"(?<![\w'\u2019])([a-z]?[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)(s?)(?![\w'\u2019])")
-# Written out where it is first used: "cognitive behavioral therapy (CBT)" or "CBT (cognitive ...)".
+# Text a reader does not read as prose: an abbreviation there needs no expansion.
 NOT_PROSE = ("pre", "code", "kbd", "samp", "script", "style", "template")
 
 
@@ -122,6 +122,7 @@ def check_abbreviations(article, settings, source) -> list[Problem]:
 
 
 def _expanded_at_first_use(text: str, letters: str) -> bool:
+    """Written out where it is first used: "cognitive behavioral therapy (CBT)" or "CBT (cognitive ...)"."""
     first = re.search(r"(?<![\w'\u2019])" + re.escape(letters) + r"s?(?![\w'\u2019])", text)
     if first is None:
         return False
