@@ -52,7 +52,7 @@ PAGINATION_PATTERNS = (
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
 )
 DEFAULT_PAGINATION = 10
-DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "search", "404"]
+DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "search", "404", "glossary"]
 SEARCH_SAVE_AS = "search/index.html"
 SEARCH_URL = "search/"
 # The 404 page lives at the root, where static hosts look for it ("404_SAVE_AS" is no Python name).
@@ -356,3 +356,14 @@ CACHE_HEADERS = {
     # Every template links theme files through asset(), which adds ?v=<content hash> (clinic.assets).
     "/theme/*": "public, max-age=31536000, immutable",
 }
+
+# --- Plain language (issue 11): reading level, key points, glossary; see docs/rules.md ----------------
+# The highest Flesch-Kincaid grade an article's body prose may have (plugins/clinic/readability.py).
+READING_GRADE_MAX = 8.0
+# Every article opens with this many key points (the Key_points header field), in very plain words.
+KEY_POINTS_MIN = 3
+KEY_POINTS_MAX = 5
+# The glossary's one data source, under PATH; its page lists every entry (also searchable, in the sitemap).
+GLOSSARY_PATH = "glossary.yml"
+GLOSSARY_URL = "glossary/"
+GLOSSARY_SAVE_AS = "glossary/index.html"

@@ -150,13 +150,15 @@ def report(c, today=""):
     import datetime
 
     from clinic.build import load_settings
-    from clinic.report import format_report, read_sources, review_rows
+    from clinic.report import format_report, read_sources, reading_report, review_rows
     from clinic.rules import today as rules_today
 
     settings = load_settings(DEV_SETTINGS)
     day = datetime.date.fromisoformat(today) if today else rules_today(settings)
     rows = review_rows(read_sources(Path(settings["PATH"]) / "articles"), settings, day)
     print(format_report(rows, settings, day))
+    print()
+    print(reading_report(sorted(str(p) for p in (Path(settings["PATH"]) / "articles").glob("*.md")), settings))
 
 
 @task(help={"articles": "synthetic articles to build (default 1000)", "repeat": "timed runs of each kind (default 3)",

@@ -96,6 +96,9 @@ GOOD_ARTICLE = textwrap.dedent(
     Author: example-writer
     Reviewer: example-physician
     Last_reviewed: 2026-11-01
+    Key_points: Sleep and pain are linked.
+        Tell your clinician how you sleep.
+        Good sleep habits may help.
 
     Poor sleep and long-lasting pain often travel together.[^raja] Clinicians ask about both.[^treede]
 
@@ -117,6 +120,8 @@ def make_content(root: Path, files: dict[str, str | bytes]) -> Path:
             path.write_text(text, encoding="utf-8")
     (content / "extra").mkdir(parents=True, exist_ok=True)
     shutil.copy(CONTENT / "extra" / "robots.txt", content / "extra" / "robots.txt")
+    if not (content / "glossary.yml").exists():  # the real glossary, unless the test brings its own
+        shutil.copy(CONTENT / "glossary.yml", content / "glossary.yml")
     return content
 
 

@@ -41,8 +41,9 @@ BAD = {
                                               "Reviewer: example-physician\nReviewer: example-pharmacist"), [], 10),
     "category-unknown": (GOOD_ARTICLE.replace("Category: Chronic Pain", "Category: Wellness"), [], 4),
     "sources-min": (NO_SOURCES, [], NO_SOURCES.rstrip("\n").count("\n") + 1),
-    "claim-flagged": (GOOD_ARTICLE.replace("Clinicians ask", "Ketamine is a miracle for nerve pain.\n\nClinicians ask"), [], 12),
-    "privacy-external": (GOOD_ARTICLE + "\n![A diagram of a nerve](https://images.example.org/nerve.png)\n", [], 17),
+    "claim-flagged": (GOOD_ARTICLE.replace("Clinicians ask", "Ketamine is a miracle for nerve pain.\n\nClinicians ask"), [], 15),
+    "privacy-external": (GOOD_ARTICLE + "\n![A diagram of a nerve](https://images.example.org/nerve.png)\n", [],
+                         GOOD_ARTICLE.count("\n") + 2),
     "affiliate-notice-disabled": (with_line(GOOD_ARTICLE, "Summary:", "Affiliate_notice: no"), [], 8),
 }
 

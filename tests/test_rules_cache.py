@@ -88,3 +88,13 @@ def test_the_cache_is_only_used_with_the_content_cache(settings, tmp_path):
     rules_cache.start_run()
     assert rules_cache.check_article(article, on, SOURCE) == rules.check_article(article, on, SOURCE)
     assert not (tmp_path / "cache" / "rules").exists()
+
+
+def test_a_glossary_edit_reaches_the_cached_plain_language_rules(fixture_site):
+    """The reading grade and the abbreviation rule read the glossary: cached results must follow its edits."""
+    article = GOOD_ARTICLE.replace("Clinicians ask", "Ask about QST. Clinicians ask")
+    glossary = "- term: QST\n  expansion: quantitative sensory testing\n  definition: Tests of touch.\n"
+    passed = fixture_site({FIXTURE: article, "glossary.yml": glossary}, TODAY, *CACHED, "READING_GRADE_MAX=30.0")
+    assert passed.returncode == 0, passed.stderr
+    failed = fixture_site({FIXTURE: article, "glossary.yml": "[]\n"}, TODAY, *CACHED, "READING_GRADE_MAX=30.0")
+    assert failed.returncode == 1 and _has(failed, "abbreviation-unexplained"), failed.stderr

@@ -57,6 +57,10 @@ def finish(draft: str, reviewed: datetime.date) -> str:
             line = "Tags: sleep, evidence"
         elif key == "Summary":
             line = "Summary: How poor sleep and long-lasting pain affect each other, and what clinicians ask about."
+        elif key == "Key_points":
+            line = "Key_points: Sleep and pain affect each other."
+        elif line.startswith("    "):  # a key point's continuation line
+            line = "    Clinicians ask about sleep." if "second" in line else "    Good sleep habits may help."
         elif line.startswith("[^"):
             line = next(f for f in FOOTNOTES if f.startswith(line.split(":", 1)[0] + ":"))
         elif line.startswith("## "):
@@ -327,7 +331,7 @@ def test_a_published_article_linking_to_a_draft_or_future_post_is_rejected(fixtu
     })
     assert result.returncode == 1
     found = [line for line in result.lines if ": link-to-draft: " in line]
-    assert len(found) == 2 and all(re.search(r"(^|/)content/articles/published\.md:12: ", line) for line in found), \
+    assert len(found) == 2 and all(re.search(r"(^|/)content/articles/published\.md:15: ", line) for line in found), \
         result.stderr
     assert any("Status: draft" in line for line in found) and any(f"dated {future}" in line for line in found)
     assert not result.output.exists()

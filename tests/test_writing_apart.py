@@ -18,7 +18,8 @@ BUILD_PROCESS = os.getpid()
 
 
 def _build(tmp_path: Path, name: str, settings_file=PROD_SETTINGS) -> int:
-    return build.build(settings_file, tmp_path / name, overrides={"CACHE_PATH": str(tmp_path / f"cache-{name}")})
+    return build.build(settings_file, tmp_path / name,
+                       overrides={"CACHE_PATH": str(tmp_path / f"cache-{name}")})
 
 
 def _files(output: Path) -> dict:

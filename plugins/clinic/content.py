@@ -6,7 +6,8 @@ One parse per article does every rewrite:
 - other outbound links get `noopener noreferrer`, so a shop never learns which condition page sent a reader;
 - a paragraph holding only an image with a title becomes a figure ("Caption | Credit");
 - the questions under an `## ... {: .faq }` heading become native <details>/<summary> pairs;
-- reviewers' allow-claim markers (see rules.py) are removed: they are for the source, not for readers.
+- reviewers' allow-claim markers (see rules.py) are removed: they are for the source, not for readers;
+- in articles (`mark_terms`), the first use of each glossary term links to its entry (glossary_marks.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from . import affiliate, images, rules
+from . import affiliate, glossary_marks, images, rules
 from .tree import ELEMENTS, classes
 
 INTERNAL_PREFIXES = ("{", "#", "/", "mailto:", "tel:")
@@ -31,6 +32,7 @@ class Facts:
     toc: list[tuple[int, str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
+    glossary_terms: list[str] = field(default_factory=list)
 
 
 def is_outbound(href: str, site_url: str = "") -> bool:
@@ -42,13 +44,15 @@ def is_outbound(href: str, site_url: str = "") -> bool:
     return "://" in href or href.startswith("//")
 
 
-def transform(html: str, settings: dict) -> tuple[str, Facts]:
+def transform(html: str, settings: dict, mark_terms: bool = False) -> tuple[str, Facts]:
     body = parse_fragment(rules.strip_allow_markers(html))
     facts = Facts()
     _rewrite_links(body, settings, facts)
     _make_figures(body, facts)
     images.prepare(body, settings)
     _make_faq(body, facts)
+    if mark_terms:
+        facts.glossary_terms = glossary_marks.mark_first_uses(body, settings)
     _collect_toc(body, facts)
     _collect_sources(body, facts)
     return serialise_fragment(body), facts

@@ -93,6 +93,9 @@ Category: {category}
 Tags: {todo} 2-4 lowercase tags, comma-separated, reusing existing ones{tag_hint}
 Slug: {slug}
 Summary: {todo} one or two plain sentences saying what the reader will learn (no links, no markup).
+Key_points: {todo} first key point: one short, plain sentence (3 to 5 points, one per line).
+    {todo} second key point, indented four spaces like this line.
+    {todo} third key point.
 Author: {_author(author, settings, todo)}
 Reviewer: {_reviewer(reviewer, author, settings, todo)}
 Last_reviewed:

@@ -8,8 +8,8 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
-from . import assets, drafts, newpost
-from . import content_rules, output_stream, read_ahead, writing_apart
+from . import assets, drafts, glossary, newpost
+from . import content_rules, output_stream, plain_rules, read_ahead, writing_apart
 from .rules import next_review_due, parse_date
 from .problems import report
 
@@ -17,7 +17,8 @@ from .problems import report
 def rewrite_content(instance):
     if not isinstance(instance, (Article, Page)) or not instance._content:
         return
-    html, facts = transform_cache.transform(instance._content, instance.settings)
+    html, facts = transform_cache.transform(instance._content, instance.settings,
+                                            mark_terms=isinstance(instance, Article))
     instance._content = html
     instance.affiliate_links = facts.affiliate_links
     if getattr(instance, "_summary", None):
@@ -28,7 +29,9 @@ def rewrite_content(instance):
     instance.toc_entries = facts.toc
     instance.sources = facts.sources
     instance.images = facts.images
+    instance.glossary_terms = facts.glossary_terms
     if isinstance(instance, Article):
+        instance.key_points = plain_rules.key_points(instance)
         _add_review_dates(instance)
         instance.offlabel = _is_offlabel(instance)
 
@@ -49,6 +52,8 @@ def _is_offlabel(article) -> bool:
 
 def enforce_rules(generators):
     problems = []
+    if generators:
+        problems.extend(glossary.problems(generators[0].settings))
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
             for article in generator.articles:
@@ -66,13 +71,33 @@ def enforce_rules(generators):
 
 
 def add_notices_to_feed(context, feed):
+    points = _key_points_by_url(context)
+    site = context.get("SITEURL", "")
     for item in feed.items:
+        # The key points open the entry's full text (Atom's content, RSS's description), after the notices.
+        full = "content" if item.get("content") is not None else "description"
+        link = item.get("link", "").split("?ref=feed")[0]
+        url = (link[len(site):] if site and link.startswith(site) else link).lstrip("/")
+        if item.get(full) is not None:
+            item[full] = points.get(url, "") + item[full]
         item["content"] = notice_cache.with_notices(item.get("content"), context)
         item["description"] = notice_cache.with_notices(item.get("description"), context)
 
 
+def _key_points_by_url(context) -> dict[str, str]:
+    from markupsafe import escape
+
+    return {article.url.lstrip("/"):
+            '<section class="key-points"><h2>Key points</h2><ul>'
+            + "".join(f"<li>{escape(point)}</li>" for point in getattr(article, "key_points", []))
+            + "</ul></section>"
+            for article in context.get("articles", []) if getattr(article, "key_points", None)}
+
+
 def add_template_helpers(generator):
     generator.env.globals["structured_data"] = structured_data.structured_data
+    # A function, so each run (livereload builds in one process) reads the glossary file as it is now.
+    generator.env.globals["glossary_entries"] = lambda: glossary.entries(generator.settings)
 
 
 def register():

@@ -57,6 +57,25 @@ def header(text: str) -> tuple[dict[str, tuple[int, str]], list[tuple[int, str]]
     return fields, broken
 
 
+def continued(text: str) -> dict[str, list[tuple[int, str]]]:
+    """Each header field's lines as {key: [(line, value), ...]}: its first line, then any continuation
+    lines (indented four spaces), which Pelican's Markdown reader makes into a list."""
+    lines = text.splitlines()
+    found: dict[str, list[tuple[int, str]]] = {}
+    start = 1 if lines and lines[0].startswith("---") else 0
+    key = None
+    for number, line in enumerate(lines[start:], start=start + 1):
+        if not line.strip() or FENCE_RE.match(line):
+            break
+        match = META_RE.match(line)
+        if match:
+            key = match["key"].lower()
+            found[key] = [(number, match["value"].strip())]
+        elif key and META_MORE_RE.match(line):
+            found[key].append((number, META_MORE_RE.match(line)["value"].strip()))
+    return found
+
+
 def check_file(path: Path) -> tuple[list[Problem], dict | None]:
     """Problems in one source file, and its header fields when it could be read."""
     shown = relative(str(path))

@@ -74,3 +74,20 @@ def format_report(rows: list[Row], settings: dict, today: datetime.date) -> str:
     lines += ["", f"{len(rows)} article(s): {counts[OVERDUE]} overdue, {counts[DUE_SOON]} due soon, "
                   f"{counts[NOT_REVIEWED]} not reviewed"]
     return "\n".join(lines)
+
+
+def reading_report(paths: list[str], settings: dict, hardest: int = 3) -> str:
+    """Each article's reading level by the build's own measure (clinic.readability): grade, words per
+    sentence and its hardest sentences, the hardest article first."""
+    from . import glossary, readability
+
+    limit = float(settings.get("READING_GRADE_MAX", 8.0))
+    terms = glossary.entries(settings)
+    rendered = [(readability.render(path, settings), path) for path in paths]
+    measured = [(readability.measure_html(html, terms, hardest), readability.measure_html(html, [], 0), path)
+                for html, path in rendered]
+    lines = [f"Reading level (Flesch-Kincaid grade of the body prose; limit {limit:.1f}; glossary terms count as "
+             "one short word)", ""]
+    for result, in_full, path in sorted(measured, key=lambda row: -row[0].grade):
+        lines.append(readability.describe(relative(path), result, limit, in_full))
+    return "\n".join(lines)

@@ -218,6 +218,8 @@ ARTICLE_RULES = [check_metadata, check_review, check_people, check_category, che
                  check_privacy, check_notice_metadata]
 from .content_rules import RULES as SAFETY_RULES  # noqa: E402 - safety rules (issue 10), own module
 ARTICLE_RULES += SAFETY_RULES
+from .plain_rules import RULES as PLAIN_RULES  # noqa: E402 - plain language (issue 11), own module
+ARTICLE_RULES += PLAIN_RULES
 
 
 def check_article(article, settings, source: str) -> list[Problem]:

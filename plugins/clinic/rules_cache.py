@@ -19,12 +19,13 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from . import rules
+from . import glossary, rules
 from .disk_cache import chosen_settings, code_digest, files_digest, remembered, setting_names
 from .problems import Problem
 
 UNCACHED = {"check_review"}  # today's date decides it
-CODE = ("rules.py", "claims.py", "people.py", "content_rules.py", "drafts.py", "tree.py", "problems.py", "preflight.py", "rules_cache.py")
+CODE = ("rules.py", "claims.py", "people.py", "content_rules.py", "drafts.py", "tree.py", "problems.py",
+        "preflight.py", "rules_cache.py", "plain_rules.py", "readability.py", "glossary.py")
 # Relative paths that may climb out of PATH, written plainly or percent-encoded (the rules unquote them).
 LEAVES_PATH = re.compile(r"\.\./|%2e|\.%2f", re.IGNORECASE)
 
@@ -48,6 +49,7 @@ def _rule_problems(article, settings, source, html, cached) -> dict[str, list[Pr
         os.getcwd(), str(article.source_path), source, html,
         {key: article.metadata[key] for key in sorted(article.metadata)},
         [rule.__module__ + "." + rule.__qualname__ for rule in cached],
+        glossary.text_of(settings),  # the reading grade and the abbreviations depend on the glossary's terms
     ], default=str)
     salt = _salt(chosen_settings(settings, setting_names(CODE)), str(settings.get("PATH", "")))
     entry = Path(settings["CACHE_PATH"]) / "rules" / hashlib.sha256(salt + basis.encode("utf-8")).hexdigest()

@@ -15,22 +15,29 @@ import pickle
 from functools import lru_cache
 from pathlib import Path
 
-from . import content
+from . import content, glossary
 from .disk_cache import chosen_settings, code_digest, files_digest, remembered
 
-SETTINGS = ("AFFILIATE_LINK_PATTERNS", "AFFILIATE_SEARCH_URL", "AFFILIATE_TAG", "AFFILIATE_REL", "SITEURL", "PATH")
-CODE = ("content.py", "affiliate.py", "images.py", "rules.py", "tree.py", "transform_cache.py")
+SETTINGS = ("AFFILIATE_LINK_PATTERNS", "AFFILIATE_SEARCH_URL", "AFFILIATE_TAG", "AFFILIATE_REL", "SITEURL", "PATH",
+            "GLOSSARY_PATH", "GLOSSARY_URL")
+CODE = ("content.py", "affiliate.py", "images.py", "rules.py", "tree.py", "transform_cache.py", "glossary.py",
+        "glossary_marks.py")
 # Sources are what the HTML comes from; every other file under PATH may be an image whose size is read.
 SOURCE_SUFFIXES = {".md", ".markdown", ".mkd", ".mdown", ".rst", ".html", ".htm"}
 
 
-def transform(html: str, settings) -> tuple[str, content.Facts]:
+def transform(html: str, settings, mark_terms: bool = False) -> tuple[str, content.Facts]:
     if not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
-        return content.transform(html, settings)
+        return content.transform(html, settings, mark_terms)
     chosen = chosen_settings(settings, SETTINGS)
-    key = hashlib.sha256(_salt(chosen, str(settings.get("PATH", ""))) + html.encode("utf-8")).hexdigest()
+    # The glossary (a .yml under PATH) is in the salt's file stats; its text is in the key as well, since
+    # an edit within the same second and size would keep the stats.
+    terms = glossary.text_of(settings) if mark_terms else ""
+    key = hashlib.sha256(_salt(chosen, str(settings.get("PATH", ""))) + terms.encode("utf-8") + b"\0"
+                         + html.encode("utf-8")).hexdigest()
     entry = Path(settings["CACHE_PATH"]) / "transform" / key
-    return remembered(entry, lambda: content.transform(html, settings), dump=pickle.dumps, load=pickle.loads)
+    return remembered(entry, lambda: content.transform(html, settings, mark_terms), dump=pickle.dumps,
+                      load=pickle.loads)
 
 
 def start_run(pelican=None) -> None:

@@ -18,6 +18,8 @@ from clinic.affiliate import is_affiliate
 
 AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js")
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+# Level AAA, run on its own: enhanced contrast (7:1 for text, 4.5:1 for large text), WCAG 2.2 1.4.6.
+AAA_RULES = ["color-contrast-enhanced"]
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 # Before any of the page's own scripts: keep every CSP violation the page reports.
@@ -84,6 +86,8 @@ class Visit:
     csp_violations: list[str] = field(default_factory=list)
     axe_violations: list[dict] = field(default_factory=list)
     axe_rules_passed: int = 0  # proof that axe ran at all
+    contrast_violations: list[dict] = field(default_factory=list)
+    contrast_nodes_passed: int = 0  # proof that the enhanced-contrast rule looked at some text
     scroll_width: int = 0
     inner_width: int = 0
     disclaimer: dict | None = None
@@ -148,6 +152,9 @@ def visit(context, url: str, label: str, *, origin: str, settings: dict, disclai
         )
         seen.axe_violations = result["violations"]
         seen.axe_rules_passed = len(result["passes"])
+        enhanced = page.evaluate("(rules) => axe.run(document, {runOnly: {type: 'rule', values: rules}})", AAA_RULES)
+        seen.contrast_violations = enhanced["violations"]
+        seen.contrast_nodes_passed = sum(len(rule["nodes"]) for rule in enhanced["passes"])
         seen.csp_violations += page.evaluate("window.__cspViolations || []")
     finally:
         page.close()
@@ -168,6 +175,15 @@ def axe_problems(seen: Visit) -> list[str]:
         targets = ", ".join(" ".join(map(str, n["target"])) for n in v["nodes"][:5])
         lines.append(f"{seen.label}: axe {v['id']} ({v['impact']}): {v['help']}; "
                      f"{len(v['nodes'])} element(s): {targets}")
+    return lines
+
+
+def contrast_problems(seen: Visit) -> list[str]:
+    lines = []
+    for v in seen.contrast_violations:
+        for node in v["nodes"]:
+            lines.append(f"{seen.label}: axe {v['id']}: {' '.join(map(str, node['target']))}: "
+                         f"{(node.get('any') or [{}])[0].get('message', v['help'])}")
     return lines
 
 

@@ -30,6 +30,8 @@ PAGES = [
     Page("archives", "/archives/"),
     *(Page(slug, f"/{slug}/") for slug in
       ("about", "contact", "medical-disclaimer", "affiliate-disclosure", "editorial-policy", "privacy")),
+    Page("article-about-mechanisms", "/articles/how-ketamine-acts-on-pain/", article=True),
+    Page("glossary", "/glossary/"),
     Page("search", "/search/"),
     Page("not-found", "/no-such-page/", status=404),
 ]

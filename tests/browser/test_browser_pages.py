@@ -7,6 +7,7 @@ import pytest
 from .checks import (
     affiliate_notice_problems,
     axe_problems,
+    contrast_problems,
     console_problems,
     csp_problems,
     disclaimer_problems,
@@ -39,6 +40,15 @@ def test_axe_finds_no_wcag_a_or_aa_violation(visits, page, width, scheme):
     seen = visits(page, width, scheme)
     assert seen.axe_rules_passed > 10, f"{seen.label}: axe-ran: only {seen.axe_rules_passed} rules passed"
     problems = axe_problems(seen)
+    assert not problems, report(problems)
+
+
+@pytest.mark.parametrize(("page", "width", "scheme"), EVERY_VIEW)
+def test_text_links_and_muted_text_reach_enhanced_contrast(visits, page, width, scheme):
+    """axe's color-contrast-enhanced (WCAG 2.2 1.4.6, AAA): 7:1 for body text, links and muted text."""
+    seen = visits(page, width, scheme)
+    assert seen.contrast_nodes_passed > 5, f"{seen.label}: axe-ran: the contrast rule checked almost nothing"
+    problems = contrast_problems(seen)
     assert not problems, report(problems)
 
 

@@ -61,3 +61,12 @@ def test_a_query_nothing_matches_says_so(reader, origin):
     status.filter(has_text="zzqxv").wait_for(timeout=10_000)
     assert tab.locator(f"{RESULTS} a").count() == 0
     assert not troubles, "\n".join(troubles)
+
+
+def test_the_glossary_is_searchable(reader, origin):
+    """A word only the glossary uses (the expansion of HNK) finds the glossary page, and its result lands on it."""
+    tab, troubles = reader
+    tab.goto(origin + "/search/")
+    tab.locator("main input[type=search]").first.press_sequentially("hydroxynorketamine", delay=20)
+    follow_result(tab, origin, "/glossary/")
+    assert not troubles, "\n".join(troubles)
