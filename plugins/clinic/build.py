@@ -223,11 +223,12 @@ CHECK_PROCESSES = 2
 
 
 def run_checks(output: Path, snapshot, settings: dict, *, assets: bool = True) -> list[Problem]:
-    """The asset check on the output (`assets`), and the audit of its snapshot (None: not asked for)."""
+    """The asset and link checks on the output (`assets`), and the audit of its snapshot (None: not asked for)."""
     from .assets import check_asset_urls
     from .audit import audit_snapshot
+    from .links import check_output_links
 
-    problems = check_asset_urls(output, settings) if assets else []
+    problems = check_asset_urls(output, settings) + check_output_links(output, settings) if assets else []
     return problems + (audit_snapshot(snapshot, settings).problems if snapshot is not None else [])
 
 

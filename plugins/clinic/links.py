@@ -1,0 +1,228 @@
+"""Every link a reader can follow inside the site leads to a file in the built output, and its #fragment
+to an id on that page.
+
+The built output is the truth: whatever form a link was written in ({filename}, /articles/x/, ../x/,
+the site's own absolute address, #anchor, raw HTML, a reference-style definition, a template), it is
+checked as the reader's browser will follow it. A broken link in an article's or page's own text is
+named by its Markdown file and line (the plugin remembers, per built page, which source it came from);
+one the theme wrote is named by the built file and line.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import posixpath
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from .problems import Problem, relative
+from .tree import parsed
+
+# What a reader (or the browser, for rel=next and the like) follows. Loads (img, script, stylesheets) are
+# the asset and privacy checks' business.
+FOLLOWED = (("a", "href"), ("area", "href"), ("form", "action"))
+FOLLOWED_LINK_RELS = {"canonical", "alternate", "prev", "next", "search", "author", "help", "license"}
+# Fragments every browser honours without an id (HTML: "#top" and "#" scroll to the top).
+BUILTIN_FRAGMENTS = {"", "top"}
+
+# Per OUTPUT_PATH: the built page -> the content object it was rendered from, set while Pelican runs.
+_sources: dict[str, dict[str, object]] = {}
+
+
+def remember_sources(generators) -> None:
+    """all_generators_finalized: which built file each article, page and draft becomes, for naming lines."""
+    found: dict[str, object] = {}
+    output = None
+    for generator in generators:
+        output = generator.settings.get("OUTPUT_PATH")
+        for name in ("articles", "translations", "drafts", "drafts_translations", "pages", "hidden_pages",
+                     "draft_pages", "hidden_translations", "draft_translations"):
+            for item in getattr(generator, name, None) or []:
+                if getattr(item, "save_as", ""):
+                    found[item.save_as.replace(os.sep, "/")] = item
+    if output is not None:
+        _sources[_key(output)] = found
+
+
+def _key(output) -> str:
+    return str(Path(output).resolve())
+
+
+def _html_files(output: Path, settings) -> list[str]:
+    """Built pages, without Pagefind's folder (another lane may be writing it) and without drafts, whose
+    unfinished text is the writer's business until they publish (the preview lists it)."""
+    from .search_index import INDEX_DIR
+
+    drafts = [re.sub(r"\{[^}]+\}", "*", settings.get(name) or "") for name in ("DRAFT_SAVE_AS", "DRAFT_PAGE_SAVE_AS")]
+    found = []
+    for folder, dirs, names in os.walk(output):
+        rel_folder = os.path.relpath(folder, output).replace(os.sep, "/")
+        if rel_folder == ".":
+            dirs[:] = [d for d in dirs if d != INDEX_DIR]
+        for name in names:
+            rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            if name.endswith(".html") and not any(d and fnmatch.fnmatch(rel, d) for d in drafts):
+                found.append(rel)
+    return sorted(found)
+
+
+def _own_prefixes(settings) -> list[tuple[str, str]]:
+    """(host, path prefix) of the addresses that are this site: SITEURL and SITE_PUBLIC_URL."""
+    prefixes = []
+    for url in (settings.get("SITEURL"), settings.get("SITE_PUBLIC_URL")):
+        parts = urlsplit(url or "")
+        if parts.netloc:
+            prefixes.append((parts.netloc.lower(), parts.path.rstrip("/")))
+    return prefixes
+
+
+def _served_elsewhere(href: str, settings) -> bool:
+    return any(href.startswith(url) for url in settings.get("LINKS_SERVED_ELSEWHERE", []))
+
+
+def site_path(href: str, page: str, settings) -> tuple[str, str] | None:
+    """(path in the output, fragment) a link on the built page `page` leads to; None for another site."""
+    href = href.strip()
+    parts = urlsplit(href)
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        return None  # mailto:, tel:; javascript: is raw-html-script's
+    path = parts.path
+    if parts.netloc:
+        own = [prefix for host, prefix in _own_prefixes(settings)
+               if host == parts.netloc.lower() and (path + "/").startswith(prefix + "/")]
+        if not own or _served_elsewhere(href, settings):
+            return None
+        path = path[len(own[0]):] or "/"
+    if not path:
+        path = "/" + page  # "#x" and "?q" stay on the page
+    elif not path.startswith("/"):
+        path = posixpath.join(posixpath.dirname("/" + page), path)
+    resolved = posixpath.normpath(unquote(path))
+    if path.endswith("/") and resolved != "/":
+        resolved += "/"
+    return resolved.lstrip("/"), unquote(parts.fragment)
+
+
+class _Site:
+    """The output's files and, read once each, the ids of its pages."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.ids: dict[str, set[str]] = {}
+
+    def target(self, path: str) -> str | None:
+        """The built file a path names, as a static host serves it: a folder is its index.html, with or
+        without the trailing slash."""
+        candidates = [path + "index.html"] if path.endswith("/") or not path else [path, path + "/index.html"]
+        return next((c for c in candidates if (self.output / c).is_file()), None)
+
+    def page_ids(self, rel: str, root=None) -> set[str]:
+        if rel not in self.ids:
+            if root is None:
+                root = parsed((self.output / rel).read_text(encoding="utf-8"))
+            names = {node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
+            self.ids[rel] = names | {a.get("name") for a in root.iter("a") if a.get("name")}
+        return self.ids[rel]
+
+
+def followed(root):
+    """(element, the link it holds) for every link a reader can follow on a page."""
+    for tag, attribute in FOLLOWED:
+        for node in root.iter(tag):
+            if node.get(attribute) is not None:
+                yield node, node.get(attribute)
+    for node in root.iter("link"):
+        if set((node.get("rel") or "").lower().split()) & FOLLOWED_LINK_RELS and node.get("href") is not None:
+            yield node, node.get("href")
+
+
+def check_output_links(output, settings) -> list[Problem]:
+    """Every followable link on every built page (drafts and the search index aside) resolves."""
+    output = Path(output)
+    site, sources, problems = _Site(output), _sources.get(_key(output), {}), []
+    for page in _html_files(output, settings):
+        root = parsed((output / page).read_text(encoding="utf-8"))
+        site.page_ids(page, root)
+        for node, href in followed(root):
+            wrong = _broken(href, page, site, settings)
+            if wrong:
+                problems.extend(_problems(page, getattr(node, "sourceline", None) or 1, href, wrong,
+                                          _source_of(href, sources.get(page), sources)))
+    return problems
+
+
+def _source_of(href: str, own, sources: dict):
+    """The content object whose text holds the link: the page's own, or (a listing showing a summary)
+    any other; None when the theme wrote it. Looked for only once a link is known to be broken."""
+    for source in [own, *sources.values()] if own is not None else sources.values():
+        if _written_form(href, source) is not None:
+            return source
+    return None
+
+
+def _broken(href: str, page: str, site: _Site, settings) -> str | None:
+    """What is wrong with a link ('missing' or 'anchor: <fragment>'), or None when it resolves."""
+    resolved = site_path(href, page, settings)
+    if resolved is None:
+        return None
+    path, fragment = resolved
+    target = site.target(path)
+    if target is None:
+        return "missing"
+    if fragment.lower() in BUILTIN_FRAGMENTS or not target.endswith(".html"):
+        return None
+    return None if fragment in site.page_ids(target) else "anchor"
+
+
+def _problems(page: str, line: int, href: str, wrong: str, source) -> list[Problem]:
+    written = _written_form(href, source) if source is not None else None
+    if written is None:
+        where = [(page, line)]
+        shown = href
+    else:
+        shown, lines = written
+        where = [(relative(source.source_path), n) for n in lines]
+    fragment = urlsplit(shown).fragment or urlsplit(href).fragment
+    if wrong == "missing":
+        rule, message = "link-missing", f"links to {shown}, which is not a page or file of the built site"
+        fix = ("link by file name, e.g. [text]({filename}other-article.md), or fix the address"
+               if written is not None else "fix the link in the template that writes it")
+    else:
+        rule, message = "anchor-missing", f"links to {shown}, but that page has no heading or note with the id '{fragment}'"
+        fix = ("use the id of a heading (its words in lowercase, joined by -) or of a note (#fn:key) on that page"
+               if written is not None else "fix the fragment in the template, or give the target element that id")
+    return [Problem(path, number, rule, message, fix) for path, number in where]
+
+
+def _written_form(href: str, source) -> tuple[str, list[int]] | None:
+    """The link as the writer wrote it in `source`'s Markdown, and each line it is on; None when it is
+    not in the article's or page's own text (the theme wrote it)."""
+    try:
+        html = source.get_content(source.get_siteurl())
+        with open(source.source_path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (AttributeError, OSError):
+        return None
+    rendered, written = parsed(html), parsed(getattr(source, "_content", "") or "")
+    pairs = zip([h for _, h in followed(rendered)], [h for _, h in followed(written)])
+    as_written = [w for r, w in pairs if r == href]
+    if not as_written:
+        return None
+    for candidate in dict.fromkeys(as_written):
+        for form in dict.fromkeys([candidate, unquote(candidate), candidate.replace("&", "&amp;")]):
+            lines = _lines_of(text, form)
+            if lines:
+                return form, lines
+    return as_written[0], [1]
+
+
+def _lines_of(text: str, target: str) -> list[int]:
+    """Each line where `target` stands as a link target: after ( < = " ' or a reference's colon."""
+    pattern = re.compile(r"(?:(?<=[(<=\"'])|(?<=\]:)\s*)" + re.escape(target) + r"(?=[)>\"'\s]|$)")
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if pattern.search(line) and number not in found:
+            found.append(number)
+    return found
