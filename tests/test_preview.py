@@ -80,3 +80,37 @@ def test_the_preview_serves_like_the_hosts_and_stays_inside_the_output(tmp_path)
     assert status.startswith("404") and b"not here" in body
     app.problems = [Problem("content", 0, "build-error", "the build failed", "see the terminal")]
     assert PANEL_ID.encode() in _get(app, "/missing/")[2]  # even before any good build, the problems show
+
+
+REBUILD_THREE_TIMES = """
+import json, sys
+from clinic.preview import PreviewApp, rebuilder
+content, output, cache, fixed = sys.argv[1:5]
+app = PreviewApp(output)
+rebuild = rebuilder(app, "pelicanconf.py", output, {"PATH": content, "CACHE_PATH": cache, "RULES_TODAY": "2026-11-15"})
+seen = []
+for step in ("broken", "saved again", "fixed"):
+    if step == "fixed":
+        open(content + "/articles/fixture.md", "w", encoding="utf-8").write(fixed)
+    rebuild()
+    seen.append(sorted({p.rule for p in app.problems}))
+print(json.dumps(seen))
+"""
+
+
+def test_a_save_that_repeats_a_warning_still_shows_it_until_it_is_fixed(tmp_path):
+    # Pelican logs a warning only once per process; the preview rebuilds in one process for hours.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from conftest import make_content
+
+    broken = GOOD_ARTICLE.replace("Clinicians ask", "See [the tag]({tagged}sleep). Clinicians ask")
+    content = make_content(tmp_path, {"articles/fixture.md": broken})
+    done = subprocess.run([sys.executable, "-c", REBUILD_THREE_TIMES, str(content), str(tmp_path / "output"),
+                           str(tmp_path / "cache"), GOOD_ARTICLE], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.splitlines()[-1]) == [["pelican-warning"], ["pelican-warning"], []], done.stderr

@@ -73,7 +73,12 @@ def run_pelican(settings: dict) -> list[Problem]:
     `RULES_REPORTED`, so the caller fails without printing them twice.
     """
     from pelican import Pelican
+    from pelican.log import LimitFilter
 
+    # Pelican drops a warning it has already logged in this process (its CLI's --logs-dedup-min-level).
+    # `invoke livereload` rebuilds in one process, so a save that repeats the last save's warning would
+    # build as if it were good; warnings and errors are never dropped here.
+    LimitFilter.LOGS_DEDUP_MIN_LEVEL = logging.DEBUG
     collector = _Collector(settings.get("PATH", "content"))
     root = logging.getLogger()
     previous_handlers, previous_level = root.handlers[:], root.level
