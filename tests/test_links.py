@@ -166,6 +166,14 @@ def test_every_form_of_a_good_link_builds(good_site, case):
     assert GOOD_LINKS[case][1] in hrefs, hrefs
 
 
+def test_an_address_on_the_own_host_served_elsewhere_is_left_to_that_system(fixture_site):
+    text = "[the patient portal](https://clinic.example/portal/)"
+    refused = fixture_site(site_files(article_with(text)))
+    assert any(f"content/{FIXTURE}:{FIRST_NEW_LINE}: link-missing: " in line for line in refused.lines), refused.stderr
+    allowed = fixture_site(site_files(article_with(text)), 'LINKS_SERVED_ELSEWHERE=["https://clinic.example/portal/"]')
+    assert allowed.returncode == 0, allowed.stderr
+
+
 # --- Links the theme writes: named by the built file ---------------------------------------------
 
 @pytest.mark.parametrize("link, rule", [
@@ -184,6 +192,15 @@ def test_a_broken_link_in_the_theme_is_named_by_the_built_file(fixture_site, the
     assert any(re.match(rf"^index\.html:\d+: {rule}: ", line) for line in result.lines), result.stderr
 
 
+def test_a_pagination_link_to_no_page_is_named_by_the_listing(fixture_site):
+    # Two articles, one a page: the index links page 2 at an address no file is saved under.
+    patterns = '[[1, "{url}", "{save_as}"], [2, "{base_name}/p/{number}/", "{base_name}/page/{number}/index.html"]]'
+    result = fixture_site(site_files(GOOD_ARTICLE), "DEFAULT_PAGINATION=1", f"PAGINATION_PATTERNS={patterns}")
+    assert result.returncode == 1, result.stderr
+    assert any(re.match(r"^index\.html:\d+: link-missing: links to \S*/p/2/, ", line) for line in result.lines), \
+        result.stderr
+
+
 # --- Footnotes -------------------------------------------------------------------------------------
 
 BAD_FOOTNOTES = {
@@ -198,6 +215,8 @@ BAD_FOOTNOTES = {
                                     "footnote-unused", GOOD_ARTICLE.count("\n") + 1),
     "definition referenced only in code": (GOOD_ARTICLE.replace("[^treede]\n", "`[^treede]`\n", 1),
                                            "footnote-unused", GOOD_ARTICLE.count("\n")),
+    "key defined twice": (GOOD_ARTICLE.replace("[^treede]: ", "[^raja]: Raja SN. A second paper. 2021. <https://doi.org/10.1000/2>\n[^treede]: "),
+                          "footnote-unused", GOOD_ARTICLE.count("\n") - 1),
     "indented definition never referenced": (GOOD_ARTICLE + "  [^unused]: Nobody N. A paper. 2020. <https://doi.org/10.1000/1>\n",
                                              "footnote-unused", GOOD_ARTICLE.count("\n") + 1),
 }
@@ -221,3 +240,25 @@ def test_footnote_markers_shown_as_code_and_notes_used_twice_build(fixture_site)
     page = BeautifulSoup((result.output / "articles/fixture-article/index.html").read_text(encoding="utf-8"),
                          "html.parser")
     assert "[^key]" in page.get_text() and len(page.select('a.footnote-ref[href="#fn:raja"]')) == 2
+
+
+def test_invoke_check_finds_a_broken_link_in_a_built_site_by_itself(good_site, tmp_path):
+    # `invoke check` audits a site built elsewhere: it has no sources to name, so it names the built file.
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import PROD_SETTINGS, ROOT
+
+    site = tmp_path / "site"
+    shutil.copytree(good_site, site)
+    page = site / "articles/other-article/index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace('id="risks"', 'id="hazards"').replace("id=risks", "id=hazards"),
+                    encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "clinic.check", str(site), "--settings", str(PROD_SETTINGS)],
+                          cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"^articles/fixture-article/index\.html:\d+: anchor-missing: links to \S+#risks, ",
+                     done.stderr, re.MULTILINE), done.stderr

@@ -2,7 +2,8 @@
 
 Python-Markdown's footnotes extension is silent about both: a `[^key]` with no `[^key]: ...` stays in
 the text as those characters, and a definition nothing refers to is still listed among the sources,
-numbered, with a "back to the text" link that goes nowhere. Sources are the article's evidence, so
+numbered, with a "back to the text" link that goes nowhere; of two definitions of one key, the first
+vanishes. Sources are the article's evidence, so
 either is a mistake a reader would see. Same shape as rules.py: (article, settings, source) -> [Problem].
 """
 
@@ -55,8 +56,16 @@ def check_footnotes(article, settings, source) -> list[Problem]:
                                 f"the note [^{key}] has no definition, so readers see '[^{key}]' in the text",
                                 f"add a line '[^{key}]: reference <https://...>' at the end of the file, or correct "
                                 "the key to match a definition"))
+    last = {key: start for start, key in definitions.items()}  # Markdown shows the last of a repeated key
     for start, key in definitions.items():
-        if key in defined and key not in referenced:
+        if key not in defined:
+            continue
+        if last[key] != start:
+            problems.append(Problem(path, _line(text, start), "footnote-unused",
+                                    f"the note [^{key}] is defined again on line {_line(text, last[key])}, and "
+                                    "readers see only that one",
+                                    "delete one of the two definitions, or give this one a key of its own"))
+        elif key not in referenced:
             problems.append(Problem(path, _line(text, start), "footnote-unused",
                                     f"the note [^{key}] is defined but nothing in the text refers to it",
                                     f"put [^{key}] right after the claim it supports, or delete the definition"))

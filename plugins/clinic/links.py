@@ -79,7 +79,9 @@ def _own_prefixes(settings) -> list[tuple[str, str]]:
 
 
 def _served_elsewhere(href: str, settings) -> bool:
-    return any(href.startswith(url) for url in settings.get("LINKS_SERVED_ELSEWHERE", []))
+    """The booking form, and whatever else LINKS_SERVED_ELSEWHERE names, are not this build's to check."""
+    booking = (settings.get("CLINIC") or {}).get("booking_url")
+    return any(href.startswith(url) for url in [*settings.get("LINKS_SERVED_ELSEWHERE", []), booking] if url)
 
 
 def site_path(href: str, page: str, settings) -> tuple[str, str] | None:
