@@ -50,22 +50,24 @@ def _key(output) -> str:
     return str(Path(output).resolve())
 
 
-def _html_files(output: Path, settings) -> list[str]:
-    """Built pages, without Pagefind's folder (another lane may be writing it) and without drafts, whose
+def _walk(output: Path, settings) -> tuple[list[str], set[str]]:
+    """The built pages to check, and every file of the output, in one walk. Pagefind's folder is left out
+    (another lane may be writing it; pages do not link into it), and so are drafts' pages, whose
     unfinished text is the writer's business until they publish (the preview lists it)."""
     from .search_index import INDEX_DIR
 
     drafts = [re.sub(r"\{[^}]+\}", "*", settings.get(name) or "") for name in ("DRAFT_SAVE_AS", "DRAFT_PAGE_SAVE_AS")]
-    found = []
+    pages, files = [], set()
     for folder, dirs, names in os.walk(output):
         rel_folder = os.path.relpath(folder, output).replace(os.sep, "/")
         if rel_folder == ".":
             dirs[:] = [d for d in dirs if d != INDEX_DIR]
         for name in names:
             rel = name if rel_folder == "." else f"{rel_folder}/{name}"
+            files.add(rel)
             if name.endswith(".html") and not any(d and fnmatch.fnmatch(rel, d) for d in drafts):
-                found.append(rel)
-    return sorted(found)
+                pages.append(rel)
+    return sorted(pages), files
 
 
 def _own_prefixes(settings) -> list[tuple[str, str]]:
@@ -110,62 +112,83 @@ def site_path(href: str, page: str, settings) -> tuple[str, str] | None:
 class _Site:
     """The output's files and, read once each, the ids of its pages."""
 
-    def __init__(self, output: Path):
-        self.output = output
+    def __init__(self, output: Path, files: set[str]):
+        self.output, self.files = output, files
         self.ids: dict[str, set[str]] = {}
+        self.verdicts: dict[tuple, str | None] = {}
 
     def target(self, path: str) -> str | None:
         """The built file a path names, as a static host serves it: a folder is its index.html, with or
         without the trailing slash."""
         candidates = [path + "index.html"] if path.endswith("/") or not path else [path, path + "/index.html"]
-        return next((c for c in candidates if (self.output / c).is_file()), None)
+        found = next((c for c in candidates if c in self.files), None)
+        # A file another lane added after the walk (none is a page's link target today) is still a file.
+        return found or next((c for c in candidates if (self.output / c).is_file()), None)
 
     def page_ids(self, rel: str, root=None) -> set[str]:
         if rel not in self.ids:
             if root is None:
                 root = parsed((self.output / rel).read_text(encoding="utf-8"))
-            names = {node.get("id") for node in root.iter() if isinstance(node.tag, str) and node.get("id")}
-            self.ids[rel] = names | {a.get("name") for a in root.iter("a") if a.get("name")}
+            self.ids[rel] = set(root.xpath("//@id | //a/@name"))
         return self.ids[rel]
+
+
+# Document order, so that a page's links as rendered and as written pair up one to one.
+_FOLLOWED = "|".join(f"//{tag}[@{attribute}]" for tag, attribute in FOLLOWED) + "|//link[@href]"
 
 
 def followed(root):
     """(element, the link it holds) for every link a reader can follow on a page."""
-    for tag, attribute in FOLLOWED:
-        for node in root.iter(tag):
-            if node.get(attribute) is not None:
-                yield node, node.get(attribute)
-    for node in root.iter("link"):
-        if set((node.get("rel") or "").lower().split()) & FOLLOWED_LINK_RELS and node.get("href") is not None:
-            yield node, node.get("href")
+    for node in root.xpath(_FOLLOWED):
+        if node.tag == "link":
+            if set((node.get("rel") or "").lower().split()) & FOLLOWED_LINK_RELS:
+                yield node, node.get("href")
+        else:
+            yield node, node.get("action" if node.tag == "form" else "href")
 
 
-def check_output_links(output, settings) -> list[Problem]:
-    """Every followable link on every built page (drafts and the search index aside) resolves."""
+def check_output_links(output, settings, share: tuple[int, int] = (0, 1)) -> list[Problem]:
+    """Every followable link on every built page (drafts and the search index aside) resolves.
+
+    `share` (i, n): only every n-th page from the i-th, so that n processes can share the pages (the
+    full build's checks run in two); a page's links are still followed into every other page.
+    """
     output = Path(output)
-    site, sources, problems = _Site(output), _sources.get(_key(output), {}), []
-    for page in _html_files(output, settings):
+    pages, files = _walk(output, settings)
+    site, sources, problems, elsewhere = _Site(output, files), _sources.get(_key(output), {}), [], {}
+    for page in pages[share[0]::share[1]]:
         root = parsed((output / page).read_text(encoding="utf-8"))
         site.page_ids(page, root)
         for node, href in followed(root):
             wrong = _broken(href, page, site, settings)
             if wrong:
                 problems.extend(_problems(page, getattr(node, "sourceline", None) or 1, href, wrong,
-                                          _source_of(href, sources.get(page), sources)))
+                                          _source_of(href, sources.get(page), sources, elsewhere)))
     return problems
 
 
-def _source_of(href: str, own, sources: dict):
+def _source_of(href: str, own, sources: dict, elsewhere: dict):
     """The content object whose text holds the link: the page's own, or (a listing showing a summary)
-    any other; None when the theme wrote it. Looked for only once a link is known to be broken."""
-    for source in [own, *sources.values()] if own is not None else sources.values():
-        if _written_form(href, source) is not None:
-            return source
-    return None
+    any other, looked for once per link (`elsewhere`); None when the theme wrote it. Only broken links
+    are looked for."""
+    if own is not None and _written_form(href, own) is not None:
+        return own
+    if href not in elsewhere:
+        elsewhere[href] = next((s for s in sources.values() if _written_form(href, s) is not None), None)
+    return elsewhere[href]
 
 
 def _broken(href: str, page: str, site: _Site, settings) -> str | None:
-    """What is wrong with a link ('missing' or 'anchor: <fragment>'), or None when it resolves."""
+    """What is wrong with a link ('missing' or 'anchor'), or None when it resolves. Most links are the
+    theme's, the same on every page: a link that does not depend on the page it is on is judged once."""
+    on_page = href.startswith("#") or not re.match(r"^([a-z][a-z0-9+.-]*:|/)", href, re.IGNORECASE)
+    key = (href, page if on_page else "")
+    if key not in site.verdicts:
+        site.verdicts[key] = _verdict(href, page, site, settings)
+    return site.verdicts[key]
+
+
+def _verdict(href: str, page: str, site: _Site, settings) -> str | None:
     resolved = site_path(href, page, settings)
     if resolved is None:
         return None
