@@ -235,6 +235,8 @@ def test_a_broken_footnote_is_refused_by_rule_file_and_line(fixture_site, case):
 def test_footnote_markers_shown_as_code_and_notes_used_twice_build(fixture_site):
     text = article_with("Write a note as `[^key]`, for example:\n\n```\nA claim.[^key]\n[^key]: The source.\n```\n\n"
                         "Both points come from one source.[^raja]")
+    # Keys with spaces and accents work too (the rewrite percent-encodes the links to them).
+    text = text.replace("[^treede]", "[^Treede é 2019]")
     result = fixture_site({FIXTURE: text})
     assert result.returncode == 0, result.stderr
     page = BeautifulSoup((result.output / "articles/fixture-article/index.html").read_text(encoding="utf-8"),

@@ -10,6 +10,7 @@ either is a mistake a reader would see. Same shape as rules.py: (article, settin
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from .problems import Problem, relative
 from .tree import classes, parsed
@@ -42,7 +43,8 @@ def check_footnotes(article, settings, source) -> list[Problem]:
     # <a class="footnote-ref" href="#fn:key">.
     notes = [div for div in root.iter("div") if "footnote" in classes(div)]
     defined = {li.get("id")[3:] for div in notes for li in div.iter("li") if (li.get("id") or "").startswith("fn:")}
-    referenced = {a.get("href")[4:] for a in root.iter("a")
+    # The rewrite percent-encodes link targets ("#fn:Raja 2020" becomes "#fn:Raja%202020").
+    referenced = {unquote(a.get("href")[4:]) for a in root.iter("a")
                   if "footnote-ref" in classes(a) and (a.get("href") or "").startswith("#fn:")}
     text = _blanked(source)
     # Each definition by the place of its "[^": that bracket is a definition, not a reference.
