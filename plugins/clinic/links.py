@@ -43,6 +43,8 @@ def remember_sources(generators) -> None:
                 if getattr(item, "save_as", ""):
                     found[item.save_as.replace(os.sep, "/")] = item
     if output is not None:
+        # Only the latest build's: the live preview builds into a fresh folder on every save.
+        _sources.clear()
         _sources[_key(output)] = found
 
 
