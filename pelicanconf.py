@@ -123,6 +123,9 @@ CLINIC = {
     "hours": "Monday to Friday, 8 am to 5 pm",
     "booking_url": "https://clinic.example/book",
 }
+# Addresses on the site's own host that another system serves: the link check (plugins/clinic/links.py)
+# follows every other link to this host into the built output. CLINIC's booking_url is always one of them.
+LINKS_SERVED_ELSEWHERE = []
 # What publish refuses to ship: any of these values still in CLINIC or PEOPLE.
 EXAMPLE_MARKERS = ["Example", "example", "555 01", "(555) 01", "00000"]
 

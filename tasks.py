@@ -52,26 +52,11 @@ def serve(c, port=PORT, production=False):
 
 @task(help={"port": "port to listen on"})
 def livereload(c, port=PORT):
-    """Rebuild on every save and reload the browser."""
-    from livereload import Server
-    from livereload.handlers import LiveReloadHandler
+    """Rebuild on every save and reload the browser; a save that breaks the build shows its problems on the page."""
+    from clinic.preview import serve_live
 
-    from clinic.build import live_rebuild
-
-    # livereload skips a reload that comes within 3 s of the last one, so a quick second save would leave
-    # the page stale; one rebuild here takes well under a second, so 1 s still merges the files of one save.
-    LiveReloadHandler.DEFAULT_RELOAD_TIME = 1
-
-    def rebuild():
-        if live_rebuild(DEV_SETTINGS, OUTPUT):
-            print("The preview was not updated: fix the problems above, then save again.", file=sys.stderr)
-
-    rebuild()
-    server = Server()
-    for path in ("content/", "theme/", "plugins/clinic/", "pelicanconf.py"):
-        server.watch(str(ROOT / path), rebuild)
-    print(f"Live preview at http://{HOST}:{port}/ (rebuilds on save; Ctrl+C stops)")
-    server.serve(host=HOST, port=int(port), root=str(OUTPUT))
+    watched = [ROOT / path for path in ("content/", "theme/", "plugins/clinic/", "pelicanconf.py")]
+    serve_live(DEV_SETTINGS, OUTPUT, HOST, int(port), watched)
 
 
 @task(help={"output": "the built site to audit", "settings": "settings the site was built with"})

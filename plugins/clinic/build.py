@@ -73,7 +73,12 @@ def run_pelican(settings: dict) -> list[Problem]:
     `RULES_REPORTED`, so the caller fails without printing them twice.
     """
     from pelican import Pelican
+    from pelican.log import LimitFilter
 
+    # Pelican drops a warning it has already logged in this process (its CLI's --logs-dedup-min-level).
+    # `invoke livereload` rebuilds in one process, so a save that repeats the last save's warning would
+    # build as if it were good; warnings and errors are never dropped here.
+    LimitFilter.LOGS_DEDUP_MIN_LEVEL = logging.DEBUG
     collector = _Collector(settings.get("PATH", "content"))
     root = logging.getLogger()
     previous_handlers, previous_level = root.handlers[:], root.level
@@ -205,7 +210,8 @@ def _check_and_finish(fresh: Path, snapshot, settings: dict, check: bool) -> lis
                 if check and forking.available() else None)
     try:
         # The asset check goes with the last part: the first, with the feeds, is forked first.
-        checked = [checking.submit(run_checks, fresh, part, settings, assets=part is parts[-1]) for part in parts
+        checked = [checking.submit(run_checks, fresh, part, settings, assets=part is parts[-1],
+                                   links=(number, len(parts))) for number, part in enumerate(parts)
                    ] if checking is not None else []
         with ThreadPoolExecutor(max_workers=len(lanes)) as background:
             finishing = [background.submit(_run, lane, fresh, settings) for lane in lanes]
@@ -222,12 +228,15 @@ def _check_and_finish(fresh: Path, snapshot, settings: dict, check: bool) -> lis
 CHECK_PROCESSES = 2
 
 
-def run_checks(output: Path, snapshot, settings: dict, *, assets: bool = True) -> list[Problem]:
-    """The asset check on the output (`assets`), and the audit of its snapshot (None: not asked for)."""
+def run_checks(output: Path, snapshot, settings: dict, *, assets: bool = True,
+               links: tuple[int, int] = (0, 1)) -> list[Problem]:
+    """The asset check on the output (`assets`), the link check on its share of the pages (`links`, see
+    links.check_output_links), and the audit of its snapshot (None: not asked for)."""
     from .assets import check_asset_urls
     from .audit import audit_snapshot
+    from .links import check_output_links
 
-    problems = check_asset_urls(output, settings) if assets else []
+    problems = (check_asset_urls(output, settings) if assets else []) + check_output_links(output, settings, links)
     return problems + (audit_snapshot(snapshot, settings).problems if snapshot is not None else [])
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .audit import audit
 from .build import load_settings
+from .links import check_output_links
 from .problems import report
 
 
@@ -23,7 +24,9 @@ def main(argv=None) -> int:
     if not (output / "index.html").is_file():
         print(f"{output}:0: check-output: there is no built site here; run 'invoke build' first", file=sys.stderr)
         return 1
-    summary = audit(output, load_settings(args.settings))
+    settings = load_settings(args.settings)
+    summary = audit(output, settings)
+    summary.problems.extend(check_output_links(output, settings))
     print("\n".join(summary.lines()))
     report(summary.problems)
     return 1 if summary.problems else 0

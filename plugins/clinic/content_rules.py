@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from .footnotes import check_footnotes
 from .problems import Problem, relative
 from .tree import ELEMENTS, parsed
 
@@ -101,7 +102,7 @@ def check_image_alt(article, settings, source) -> list[Problem]:
     return problems
 
 
-RULES = [check_raw_html, check_links, check_image_alt]
+RULES = [check_raw_html, check_links, check_image_alt, check_footnotes]
 
 
 def check_page(page, settings) -> list[Problem]:

@@ -9,7 +9,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, glossary, newpost
-from . import content_rules, output_stream, plain_rules, read_ahead, writing_apart
+from . import content_rules, links, output_stream, plain_rules, read_ahead, writing_apart
 from .rules import next_review_due, parse_date
 from .problems import report
 
@@ -108,6 +108,7 @@ def register():
     signals.content_object_init.connect(rewrite_content)
     signals.all_generators_finalized.connect(drafts.warn_about_drafts)
     signals.all_generators_finalized.connect(enforce_rules)
+    signals.all_generators_finalized.connect(links.remember_sources)
     signals.feed_generated.connect(add_notices_to_feed)
     signals.generator_init.connect(add_template_helpers)
     signals.generator_init.connect(assets.add_asset_global)

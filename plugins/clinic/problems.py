@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -34,8 +35,26 @@ def line_of(text: str, needle: str, default: int = 1) -> int:
     return default if index < 0 else text.count("\n", 0, index) + 1
 
 
+# Lists that collected() hands out: each gets every problem report() prints while it is open.
+_collecting: list[list[Problem]] = []
+
+
+@contextmanager
+def collected():
+    """Every problem reported inside the block (by the build or the plugin's rules), for the live preview,
+    which shows them on the page as well as in the terminal."""
+    found: list[Problem] = []
+    _collecting.append(found)
+    try:
+        yield found
+    finally:
+        _collecting.remove(found)
+
+
 def report(problems: list[Problem], stream=None) -> None:
     stream = stream or sys.stderr
+    for found in _collecting:
+        found.extend(problem for problem in sorted(set(problems)) if problem not in found)
     for problem in sorted(set(problems)):
         print(problem, file=stream)
     if problems:
