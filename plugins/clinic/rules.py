@@ -12,6 +12,8 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from . import preflight
+from .dates import parse_date, today  # noqa: F401 - the one date parser and clock; rules.parse_date/today stay importable
+from .fields import spelled
 from .problems import Problem, line_of, relative
 from .tree import ELEMENTS, parsed, rel, text
 
@@ -52,22 +54,9 @@ def check_metadata(article, settings, source) -> list[Problem]:
     for name in settings.get("REQUIRED_METADATA", []):
         value, line = _field(article, source, name)
         if not value:
-            problems.append(_problem(article, line, "metadata-missing", f"the '{name.title()}:' field is missing or empty",
-                                     f"add a line '{name.title()}: ...' to the header at the top of the file"))
+            problems.append(_problem(article, line, "metadata-missing", f"the '{spelled(name)}:' field is missing or empty",
+                                     f"add a line '{spelled(name)}: ...' to the header at the top of the file"))
     return problems
-
-
-def parse_date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
-def today(settings) -> datetime.date:
-    """The build machine's date, unless RULES_TODAY (YYYY-MM-DD) pins it, as tests do."""
-    pinned = settings.get("RULES_TODAY")
-    return parse_date(str(pinned)) if pinned else datetime.date.today()
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -231,6 +220,8 @@ ARTICLE_RULES = [check_metadata, check_review, check_people, check_category, che
                  check_privacy, check_notice_metadata]
 from .content_rules import RULES as SAFETY_RULES  # noqa: E402 - safety rules (issue 10), own module
 ARTICLE_RULES += SAFETY_RULES
+from .guide_rules import RULES as GUIDE_RULES  # noqa: E402 - the writers' guide's rules, own module
+ARTICLE_RULES += GUIDE_RULES
 
 
 def check_article(article, settings, source: str) -> list[Problem]:

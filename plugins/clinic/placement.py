@@ -1,0 +1,83 @@
+"""Every Markdown file under PATH is read as an article or a page, or named in an error.
+
+Pelican reads only the folders in ARTICLE_PATHS and PAGE_PATHS, only lowercase extensions its Markdown
+reader knows, and skips names that match IGNORE_FILES (hidden names, by default): a file anywhere else
+is left out without a word, and under STATIC_PATHS it is even copied to the site as raw text. What
+Pelican read is taken from its generators once they are done, so this module never guesses at its
+rules; it only says why a file was not read, and where it belongs. A file Pelican read with another
+reader (`.html`, `.rst`) would skip the checks written for Markdown, so it is named too.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from pathlib import Path
+
+from .problems import Problem, relative
+
+# What writers and their editors call Markdown, in any case; Pelican reads the first four, in lowercase.
+MARKDOWN_LIKE = (".md", ".markdown", ".mkd", ".mdown", ".mdwn", ".mkdn", ".mdtext", ".mdtxt")
+READ_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
+
+def read_sources(generators) -> set[str]:
+    """The real paths of every source Pelican read as an article or a page, in any status."""
+    found = set()
+    for generator in generators:
+        for name in ("articles", "translations", "drafts", "drafts_translations", "hidden_articles",
+                     "hidden_translations", "pages", "hidden_pages", "draft_pages", "draft_translations"):
+            found |= {os.path.realpath(c.source_path) for c in getattr(generator, name, None) or []}
+    return found
+
+
+def _folders(settings: dict) -> str:
+    root = Path(settings["PATH"])
+    return " or ".join(f"{relative(str(root / sub))}/" for sub in settings.get("ARTICLE_PATHS", []) +
+                       settings.get("PAGE_PATHS", []))
+
+
+def _within(rel: Path, subs) -> bool:
+    return any(rel == Path(sub) or Path(sub) in rel.parents for sub in subs)
+
+
+def why_not_read(path: Path, settings: dict) -> tuple[str, str]:
+    """(why Pelican did not read `path`, where it belongs or how to fix it)."""
+    root = Path(settings["PATH"])
+    rel = path.relative_to(root)
+    articles, pages = settings.get("ARTICLE_PATHS", []), settings.get("PAGE_PATHS", [])
+    ignores = settings.get("IGNORE_FILES", [])
+    hidden = [part for part in rel.parts if any(fnmatch.fnmatch(part, pattern) for pattern in ignores)]
+    if not (_within(rel, articles) or _within(rel, pages)):
+        return ("is outside the folders the site reads, so it would not be published",
+                f"move it into {relative(str(root / articles[0]))}/ if it is an article, or "
+                f"{relative(str(root / pages[0]))}/ if it is a page (About, Contact, ...)" if articles and pages
+                else f"move it into {_folders(settings)}")
+    if hidden:
+        return (f"'{hidden[0]}' matches IGNORE_FILES ({', '.join(ignores)}), so Pelican skips the file",
+                "rename it so that no part of its path matches (a draft says 'Status: draft' in its header instead)")
+    if path.suffix not in READ_SUFFIXES:
+        return (f"ends in '{path.suffix}', which Pelican does not read (it reads .md, in lowercase)",
+                f"rename it to {path.stem}.md")
+    return ("could not be read by Pelican (the lines above say why)", "fix what they name")
+
+
+def unread_markdown(generators, settings: dict) -> list[Problem]:
+    """A Problem for each Markdown file under PATH that Pelican did not read, and for each source it
+    read that is not Markdown."""
+    read = read_sources(generators)
+    problems = []
+    for folder, dirs, files in os.walk(settings["PATH"], followlinks=True):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(folder) / name
+            if path.suffix.lower() not in MARKDOWN_LIKE or os.path.realpath(path) in read:
+                continue
+            what, fix = why_not_read(path, settings)
+            problems.append(Problem(relative(str(path)), 1, "file-ignored", f"this Markdown file {what}", fix))
+    for source in sorted(read):
+        if Path(source).suffix not in READ_SUFFIXES:
+            problems.append(Problem(relative(source), 1, "file-not-markdown",
+                                    f"the site was going to publish a '{Path(source).suffix}' file, which skips the checks on Markdown",
+                                    f"write it in Markdown as {Path(source).stem}.md, with the header the guide describes"))
+    return problems
