@@ -54,7 +54,7 @@ def why_not_read(path: Path, settings: dict) -> tuple[str, str]:
                 f"{relative(str(root / pages[0]))}/ if it is a page (About, Contact, ...)" if articles and pages
                 else f"move it into {_folders(settings)}")
     if hidden:
-        return (f"'{hidden[0]}' matches IGNORE_FILES ({', '.join(ignores)}), so Pelican skips the file",
+        return (f"is skipped: '{hidden[0]}' matches IGNORE_FILES ({', '.join(ignores)})",
                 "rename it so that no part of its path matches (a draft says 'Status: draft' in its header instead)")
     if path.suffix not in READ_SUFFIXES:
         return (f"ends in '{path.suffix}', which Pelican does not read (it reads .md, in lowercase)",

@@ -7,6 +7,7 @@ body text). Reading the raw files first gives each of these its own rule id and 
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 
@@ -22,8 +23,15 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
 def sources(settings: dict) -> dict[str, list[Path]]:
-    """The Markdown files Pelican will read, by kind ("article" or "page"), in a stable order."""
+    """The Markdown files Pelican will read, by kind ("article" or "page"), in a stable order. Names
+    that IGNORE_FILES matches Pelican skips: placement.py names those, with what to do."""
     root = Path(settings["PATH"])
+    ignores = settings.get("IGNORE_FILES", [])
+
+    def read(path: Path) -> bool:
+        return path.is_file() and path.suffix in MARKDOWN_SUFFIXES and not any(
+            fnmatch.fnmatch(part, pattern) for part in path.relative_to(root).parts for pattern in ignores)
+
     found: dict[str, list[Path]] = {}
     for kind, key in (("article", "ARTICLE_PATHS"), ("page", "PAGE_PATHS")):
         files = set()
@@ -32,7 +40,7 @@ def sources(settings: dict) -> dict[str, list[Path]]:
             if base.is_file():
                 files.add(base)
             elif base.is_dir():
-                files |= {p for p in base.rglob("*") if p.is_file() and p.suffix in MARKDOWN_SUFFIXES}
+                files |= {p for p in base.rglob("*") if read(p)}
         found[kind] = sorted(files)
     return found
 
