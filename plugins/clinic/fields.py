@@ -77,11 +77,10 @@ def check(shown: str, kind: str, entries: list[tuple[int, str, str]], body_start
 
 def _unknown(shown: str, line: int, key: str, known: list[str]) -> Problem:
     guess = nearest(key, known)
-    if guess is not None:
-        return Problem(shown, line, "metadata-unknown", f"'{key}:' is not a field the site reads (Pelican would ignore it)",
-                       f"did you mean '{spelled(guess)}:'? Write it exactly so (docs/writing.md, section 2)")
+    fields = ", ".join(spelled(k) + ":" for k in known)
+    hint = f"did you mean '{spelled(guess)}:'? " if guess is not None else ""
     return Problem(shown, line, "metadata-unknown", f"'{key}:' is not a field the site reads (Pelican would ignore it)",
-                   f"use one of {', '.join(spelled(k) + ':' for k in known)}, or delete the line")
+                   f"{hint}the fields are {fields} (docs/writing.md, section 2); correct the name or delete the line")
 
 
 def _check_status(shown: str, kind: str, line: int, key: str, value: str, settings: dict) -> list[Problem]:

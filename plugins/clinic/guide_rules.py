@@ -111,11 +111,28 @@ def check_date_order(item, settings, source) -> list[Problem]:
     return []
 
 
+H1_SOURCE = re.compile(r"^ {0,3}#(?!#)|<h1[\s>]", re.IGNORECASE)
+SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
+
+
+def _h1_lines(source: str) -> list[int]:
+    """The lines that start a top-level heading, however it is written: `# x`, `x` over `===`, `<h1>`."""
+    lines = _body_lines(source)
+    found = []
+    for index, (number, line) in enumerate(lines):
+        following = lines[index + 1][1] if index + 1 < len(lines) else ""
+        if H1_SOURCE.search(line) or (line.strip() and SETEXT_H1.match(following)):
+            found.append(number)
+    return found
+
+
 def check_headings(article, settings, source) -> list[Problem]:
+    headings = list(parsed(getattr(article, "_content", "") or "").iter("h1"))
+    lines = _h1_lines(source)
     problems = []
-    for heading in parsed(getattr(article, "_content", "") or "").iter("h1"):
-        text = "".join(heading.itertext()).strip()
-        line = next((n for n, body in _body_lines(source) if text and text in body), 1)
+    for index, heading in enumerate(headings):
+        text = " ".join("".join(heading.itertext()).split())
+        line = lines[index] if index < len(lines) else 1
         problems.append(_problem(article, line, "heading-level", f"'{text}' is a top-level (#) heading",
                                  "use ## for sections and ### for subsections; the title is the page's only top heading"))
     return problems
