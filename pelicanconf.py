@@ -202,6 +202,14 @@ ARTICLE_WORDS_MAX = 1500
 TAGS_MIN = 2
 TAGS_MAX = 4
 SUMMARY_SENTENCES_MAX = 2
+# "US spelling": a word on breame's list of British spellings is refused with its US form (spelling-us),
+# except these, which US dictionaries (Merriam-Webster) give as well: "analyses" is also the plural of analysis.
+US_SPELLING_ALLOWED = ["analyses", "aesthetic", "aesthetics", "dialogue", "dialogues", "catalogue", "catalogues",
+                       "analogue", "analogues", "programme", "programmes", "ageing"]
+# British medical spellings breame's list does not hold (oedema, ischaemia, dyspnoea...): part of a word -> US.
+BRITISH_SPELLING_PATTERNS = {"oedem": "edem", "haem": "hem", "aemi": "emi", "anaes": "anes", "paed": "ped",
+                             "oesoph": "esoph", "oestr": "estr", "foet": "fet", "rrhoea": "rrhea",
+                             "coeliac": "celiac", "pnoea": "pnea"}
 REVIEW_INTERVAL_MONTHS = 12
 REVIEW_DUE_SOON_DAYS = 30
 SOURCES_MIN = 2

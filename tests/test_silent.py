@@ -249,10 +249,39 @@ def test_a_rule_the_guide_states_is_enforced_in_its_words(fixture_site, case):
     refused(fixture_site({FIXTURE: text}), FIXTURE, line, rule, says)
 
 
+BRITISH = ["colour", "Behaviour", "centre", "anaesthetic", "paediatric", "recognised", "organisation", "tumours",
+           "oedema", "ischaemia", "haematoma", "judgement", "travelled", "grey", "fibre", "dyspnoea", "licence"]
+
+
+@pytest.mark.parametrize("word", BRITISH)
+def test_british_spelling_is_refused_with_its_us_form(fixture_site, word):
+    text = GOOD_ARTICLE.replace("Clinicians ask about both.", f"Clinicians ask about the {word} too.")
+    refused(fixture_site({FIXTURE: text}), FIXTURE, 12, "spelling-us", f"'{word}' is British spelling")
+
+
+@pytest.mark.parametrize("name, line", [("Title", 1), ("Summary", 7)])
+def test_british_spelling_in_what_the_header_shows_is_refused(fixture_site, name, line):
+    text = field(GOOD_ARTICLE, name, "How pain and sleep behaviour are linked")
+    refused(fixture_site({FIXTURE: text}), FIXTURE, line, "spelling-us", "write 'behavior'")
+
+
+def test_british_spelling_on_a_page_is_refused(fixture_site):
+    page = PAGE.replace("Hello.", "The clinic is a centre for pain care.")
+    refused(fixture_site({FIXTURE: GOOD_ARTICLE, "pages/about.md": page}), "pages/about.md", 6, "spelling-us", "center")
+
+
+def test_us_spelling_cited_titles_and_addresses_pass(fixture_site):
+    text = GOOD_ARTICLE.replace("Clinicians ask about both.", "Clinicians ask about both; analyses of anesthesia "
+                                "color the picture ([a page](https://example.org/colour-centre)).")
+    text += "[^br]: Smith J. Paediatric anaesthesia and behaviour. *Br J Anaesth*. 2020. <https://doi.org/10.1/x>\n"
+    result = fixture_site({FIXTURE: text.replace("[^treede] ", "[^treede][^br] ", 1)})
+    assert result.returncode == 0, result.stderr
+
+
 def test_the_guides_words_are_the_errors_words():
     guide = (ROOT / "docs" / "writing.md").read_text(encoding="utf-8")
     rules = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    for _text, _line, rule, says in GUIDE.values():
+    for rule in {rule for _text, _line, rule, _says in GUIDE.values()} | {"spelling-us"}:
         assert f"`{rule}`" in guide and f"`{rule}`" in rules, rule
     assert "700 to 1,500 words" in guide and "2 to 4 lowercase tags" in guide
 

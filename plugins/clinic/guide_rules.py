@@ -1,8 +1,8 @@
 """The writers' guide's own rules (docs/writing.md), enforced in the guide's words.
 
 Same shape as rules.py, (article, settings, source) -> [Problem], registered in rules.ARTICLE_RULES:
-length, tags, title, summary, the order of the dates, and headings. Each id has a row in docs/rules.md.
-`check_page_dates` gives pages the date rules that fit them (a page has no review schedule of its own).
+length, tags, title, summary, the order of the dates, headings and US spelling. Each id has a row in docs/rules.md.
+`check_page` gives pages the rules that fit them: date order, review date, spelling.
 """
 
 from __future__ import annotations
@@ -138,11 +138,11 @@ def check_headings(article, settings, source) -> list[Problem]:
     return problems
 
 
-def check_page_dates(page, settings) -> list[Problem]:
-    """Pages: Modified not before Date, and no review dated after today."""
+def check_page(page, settings) -> list[Problem]:
+    """Pages: Modified not before Date, no review dated after today, and US spelling."""
     with open(page.source_path, encoding="utf-8") as handle:
         source = handle.read()
-    problems = check_date_order(page, settings, source)
+    problems = check_date_order(page, settings, source) + check_spelling(page, settings, source)
     line, value = _header(source).get("last_reviewed", (1, ""))
     reviewed, now = parse_date(value), today(settings)
     if reviewed and reviewed > now:
@@ -151,4 +151,34 @@ def check_page_dates(page, settings) -> list[Problem]:
     return problems
 
 
-RULES = [check_length, check_tags, check_title, check_summary, check_date_order, check_headings]
+# What a reader does not see as the article's prose: link targets, URLs, code, HTML comments.
+NOT_PROSE = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+|\{(?:filename|static|attach)\}\S+|`[^`]*`|<!--.*?-->")
+SHOWN_FIELDS = ("title", "summary", "tags")
+
+
+def _by_pattern(word: str, patterns: dict[str, str]) -> str | None:
+    us = word
+    for british, american in patterns.items():
+        us = us.replace(british, american)
+    return us if us != word else None
+
+
+def check_spelling(article, settings, source) -> list[Problem]:
+    """The guide: "US spelling". Each word breame lists as British, on the line it is on."""
+    from breame.data.spelling_constants import BRITISH_ENGLISH_SPELLINGS
+
+    allowed = {word.lower() for word in settings.get("US_SPELLING_ALLOWED", [])}
+    patterns = settings.get("BRITISH_SPELLING_PATTERNS", {})
+    header = _header(source)
+    lines = [(header[name][0], header[name][1]) for name in SHOWN_FIELDS if name in header] + _body_lines(source)
+    problems = []
+    for number, line in lines:
+        for word in re.findall(r"[A-Za-z]+", NOT_PROSE.sub(" ", line)):
+            us = BRITISH_ENGLISH_SPELLINGS.get(word.lower()) or _by_pattern(word.lower(), patterns)
+            if us and word.lower() not in allowed:
+                problems.append(_problem(article, number, "spelling-us", f"'{word}' is British spelling",
+                                         f"write '{us}' (the site uses US spelling)"))
+    return problems
+
+
+RULES = [check_length, check_tags, check_title, check_summary, check_date_order, check_headings, check_spelling]

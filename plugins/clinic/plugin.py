@@ -72,7 +72,7 @@ def enforce_rules(generators):
                                                    generator.settings))
         elif isinstance(generator, PagesGenerator):
             problems.extend(p for page in generator.pages for p in content_rules.check_page(page, generator.settings))
-            problems.extend(p for page in generator.pages for p in guide_rules.check_page_dates(page, generator.settings))
+            problems.extend(p for page in generator.pages for p in guide_rules.check_page(page, generator.settings))
     if generators:
         problems.extend(placement.unread_markdown(generators, generators[0].settings))
     if problems:
