@@ -202,6 +202,13 @@ ARTICLE_WORDS_MAX = 1500
 TAGS_MIN = 2
 TAGS_MAX = 4
 SUMMARY_SENTENCES_MAX = 2
+# "Link text says where it goes (never 'click here')": link texts that say nothing of where they lead (link-text).
+VAGUE_LINK_TEXT = ["click here", "here", "click", "this", "link", "this link", "here link", "read more", "more",
+                   "learn more", "see more", "find out more", "this page", "this article", "this site", "go",
+                   "go here", "see here", "click this link", "visit", "website", "page", "article"]
+# "Do not add a 'Sources' heading": the footnotes are the page's sources list (sources-heading).
+SOURCES_HEADINGS = ["sources", "source", "references", "reference", "reference list", "bibliography",
+                    "citations", "works cited", "notes", "footnotes", "sources and references"]
 # "US spelling": a word on breame's list of British spellings is refused with its US form (spelling-us),
 # except these, which US dictionaries (Merriam-Webster) give as well: "analyses" is also the plural of analysis.
 US_SPELLING_ALLOWED = ["analyses", "aesthetic", "aesthetics", "dialogue", "dialogues", "catalogue", "catalogues",

@@ -237,6 +237,8 @@ GUIDE = {
     "full stop": (field(GOOD_ARTICLE, "Title", "Sleep and pain."), 1, "title-full-stop", "full stop"),
     "three sentences": (field(GOOD_ARTICLE, "Summary", "One. Two. Three."), 7, "summary-length", "one or two"),
     "modified first": (field(GOOD_ARTICLE, "Modified", "2026-09-30"), 3, "date-order", "never before Date"),
+    "reviewed after modified": (field(GOOD_ARTICLE, "Last_reviewed", "2026-11-02"), 10, "date-order",
+                                "Last_reviewed is never after Modified"),
     "atx h1": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\n# Sleep first\n\nPoor sleep", 1), 12, "heading-level", "##"),
     "setext h1": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\nSleep first\n===\n\nPoor sleep", 1), 12, "heading-level", "##"),
     "html h1": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\n<h1>Sleep first</h1>\n\nPoor sleep", 1), 12, "heading-level", "##"),
@@ -278,10 +280,41 @@ def test_us_spelling_cited_titles_and_addresses_pass(fixture_site):
     assert result.returncode == 0, result.stderr
 
 
+def link(text: str) -> str:
+    return GOOD_ARTICLE.replace("Clinicians ask about both.", f"Clinicians ask about both, {text}.")
+
+
+@pytest.mark.parametrize("text", ["[click here](https://example.org/sleep)", "[here](https://example.org/sleep)",
+                                  "[Read more](https://example.org/sleep)", "[this link](https://example.org/a)",
+                                  "[Click here!](https://example.org/a)", '<a href="https://example.org/a">here</a>',
+                                  "[this page](https://example.org/a)", "[learn more](https://example.org/a)"])
+def test_link_text_that_does_not_say_where_it_goes_is_refused(fixture_site, text):
+    refused(fixture_site({FIXTURE: link(text)}), FIXTURE, 12, "link-text", "does not say where it goes")
+
+
+def test_a_vague_link_on_a_page_is_refused_too(fixture_site):
+    page = PAGE.replace("Hello.", "For more, [click here](https://example.org/about).")
+    refused(fixture_site({FIXTURE: GOOD_ARTICLE, "pages/about.md": page}), "pages/about.md", 6, "link-text")
+
+
+@pytest.mark.parametrize("heading", ["## Sources", "## References", "### Bibliography", "Sources\n-------",
+                                     "## Works cited"])
+def test_a_sources_heading_is_refused(fixture_site, heading):
+    text = GOOD_ARTICLE.replace("\n\n[^raja]:", f"\n\n{heading}\n\n[^raja]:", 1)
+    refused(fixture_site({FIXTURE: text}), FIXTURE, 14, "sources-heading", "delete the heading")
+
+
+def test_links_that_say_where_they_go_and_a_sources_word_in_a_heading_pass(fixture_site):
+    text = link("as [the sleep guidance from the example society](https://example.org/sleep) explains")
+    text = text.replace("\n\n[^raja]:", "\n\n## Sources of poor sleep\n\nPain, worry and noise.\n\n[^raja]:", 1)
+    result = fixture_site({FIXTURE: text})
+    assert result.returncode == 0, result.stderr
+
+
 def test_the_guides_words_are_the_errors_words():
     guide = (ROOT / "docs" / "writing.md").read_text(encoding="utf-8")
     rules = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    for rule in {rule for _text, _line, rule, _says in GUIDE.values()} | {"spelling-us"}:
+    for rule in {rule for _text, _line, rule, _says in GUIDE.values()} | {"spelling-us", "link-text", "sources-heading"}:
         assert f"`{rule}`" in guide and f"`{rule}`" in rules, rule
     assert "700 to 1,500 words" in guide and "2 to 4 lowercase tags" in guide
 

@@ -1,8 +1,9 @@
 """The writers' guide's own rules (docs/writing.md), enforced in the guide's words.
 
 Same shape as rules.py, (article, settings, source) -> [Problem], registered in rules.ARTICLE_RULES:
-length, tags, title, summary, the order of the dates, headings and US spelling. Each id has a row in docs/rules.md.
-`check_page` gives pages the rules that fit them: date order, review date, spelling.
+length, tags, title, summary, the order of the dates, headings, US spelling, link text and no
+"Sources" heading. Each id has a row in docs/rules.md.
+`check_page` gives pages the rules that fit them: date order, review date, spelling, link text.
 """
 
 from __future__ import annotations
@@ -103,12 +104,19 @@ def check_summary(article, settings, source) -> list[Problem]:
 def check_date_order(item, settings, source) -> list[Problem]:
     header = _header(source)
     (_, date_text), (line, modified_text) = header.get("date", (1, "")), header.get("modified", (1, ""))
-    date, modified = parse_date(date_text), parse_date(modified_text)
+    reviewed_line, reviewed_text = header.get("last_reviewed", (1, ""))
+    date, modified, reviewed = parse_date(date_text), parse_date(modified_text), parse_date(reviewed_text)
+    problems = []
     if date and modified and modified < date:
-        return [_problem(item, line, "date-order", f"'Modified: {modified}' is before 'Date: {date}'",
-                         "Modified is never before Date: set Modified to the day of the last real change, "
-                         "on or after the day of first publication")]
-    return []
+        problems.append(_problem(item, line, "date-order", f"'Modified: {modified}' is before 'Date: {date}'",
+                                 "Modified is never before Date: set Modified to the day of the last real change, "
+                                 "on or after the day of first publication"))
+    if reviewed and modified and reviewed > modified:
+        problems.append(_problem(item, reviewed_line, "date-order",
+                                 f"'Last_reviewed: {reviewed}' is after 'Modified: {modified}'",
+                                 "when the reviewer signs off, set Modified to that day too: "
+                                 "Last_reviewed is never after Modified"))
+    return problems
 
 
 H1_SOURCE = re.compile(r"^ {0,3}#(?!#)|<h1[\s>]", re.IGNORECASE)
@@ -142,7 +150,8 @@ def check_page(page, settings) -> list[Problem]:
     """Pages: Modified not before Date, no review dated after today, and US spelling."""
     with open(page.source_path, encoding="utf-8") as handle:
         source = handle.read()
-    problems = check_date_order(page, settings, source) + check_spelling(page, settings, source)
+    problems = (check_date_order(page, settings, source) + check_spelling(page, settings, source)
+                + check_link_text(page, settings, source))
     line, value = _header(source).get("last_reviewed", (1, ""))
     reviewed, now = parse_date(value), today(settings)
     if reviewed and reviewed > now:
@@ -181,4 +190,37 @@ def check_spelling(article, settings, source) -> list[Problem]:
     return problems
 
 
-RULES = [check_length, check_tags, check_title, check_summary, check_date_order, check_headings, check_spelling]
+def _words_of(node) -> str:
+    return " ".join(re.findall(r"[\w']+", "".join(node.itertext()).lower().replace("\u2019", "'")))
+
+
+def check_link_text(article, settings, source) -> list[Problem]:
+    """The guide: "Link text says where it goes (never 'click here')"."""
+    vague = {" ".join(re.findall(r"[\w']+", phrase.lower())) for phrase in settings.get("VAGUE_LINK_TEXT", [])}
+    problems = []
+    for link in parsed(getattr(article, "_content", "") or "").iter("a"):
+        text = " ".join("".join(link.itertext()).split())
+        if _words_of(link) in vague:
+            line = next((n for n, body in _body_lines(source) if f"[{text}]" in body or f">{text}<" in body), 1)
+            problems.append(_problem(article, line, "link-text", f"the link text '{text}' does not say where it goes",
+                                     "write what the reader will find there, e.g. "
+                                     "'[how ketamine acts on pain]({filename}how-ketamine-acts-on-pain.md)'"))
+    return problems
+
+
+def check_sources_heading(article, settings, source) -> list[Problem]:
+    """The guide: "Do not add a 'Sources' heading": the page shows the footnotes as its sources list."""
+    names = {name.lower() for name in settings.get("SOURCES_HEADINGS", [])}
+    problems = []
+    for heading in parsed(getattr(article, "_content", "") or "").iter("h2", "h3", "h4", "h5", "h6"):
+        text = " ".join("".join(heading.itertext()).split())  # typogrify joins the last two words with a no-break space
+        if _words_of(heading) in names:
+            line = next((n for n, body in _body_lines(source) if " ".join(body.lstrip("#= ").split()).startswith(text)), 1)
+            problems.append(_problem(article, line, "sources-heading", f"'{text}' heads a list of sources",
+                                     "delete the heading (and any list under it): cite as footnotes, and the page "
+                                     "shows them as its numbered sources list"))
+    return problems
+
+
+RULES = [check_length, check_tags, check_title, check_summary, check_date_order, check_headings, check_spelling,
+         check_link_text, check_sources_heading]
