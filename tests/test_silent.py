@@ -311,10 +311,41 @@ def test_links_that_say_where_they_go_and_a_sources_word_in_a_heading_pass(fixtu
     assert result.returncode == 0, result.stderr
 
 
+SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+UNSAFE_SVG = {
+    "script": "<script>alert(1)</script>",
+    "handler": '<rect width="1" height="1" onclick="alert(1)"/>',
+    "remote image": '<image href="https://images.example.org/a.png" width="1" height="1"/>',
+    "xlink image": '<image xlink:href="//images.example.org/a.png" width="1" height="1"/>',
+    "css import": "<style>@import url(https://fonts.example.org/a.css);</style>",
+    "style url": '<rect width="1" height="1" style="fill: url(https://example.org/p.svg#g)"/>',
+    "foreign object": "<foreignObject><p>text</p></foreignObject>",
+    "javascript link": '<a href="javascript:alert(1)"><text>x</text></a>',
+}
+
+
+@pytest.mark.parametrize("case", sorted(UNSAFE_SVG))
+def test_a_diagram_with_a_script_or_a_load_from_elsewhere_is_refused(fixture_site, case):
+    svg = f"{SVG_OPEN}\n<title>A diagram</title>\n{UNSAFE_SVG[case]}\n</svg>\n"
+    refused(fixture_site({FIXTURE: GOOD_ARTICLE, "images/d.svg": svg}), "images/d.svg", 3, "image-svg", "remove it")
+
+
+def test_a_diagram_that_is_not_well_formed_is_refused(fixture_site):
+    svg = f"{SVG_OPEN}\n<title>A diagram</title>\n<rect width='1'>\n</svg>\n"
+    refused(fixture_site({FIXTURE: GOOD_ARTICLE, "images/d.svg": svg}), "images/d.svg", 4, "image-svg", "well-formed")
+
+
+def test_a_self_contained_diagram_passes(fixture_site):
+    svg = (f"{SVG_OPEN}\n<title>A diagram</title>\n<defs><linearGradient id='g'/></defs>\n"
+           "<rect width='1' height='1' style='fill: url(#g)'/><use href='#g'/><text x='1' y='1'>Nerve</text>\n</svg>\n")
+    assert fixture_site({FIXTURE: GOOD_ARTICLE, "images/d.svg": svg}).returncode == 0
+
+
 def test_the_guides_words_are_the_errors_words():
     guide = (ROOT / "docs" / "writing.md").read_text(encoding="utf-8")
     rules = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    for rule in {rule for _text, _line, rule, _says in GUIDE.values()} | {"spelling-us", "link-text", "sources-heading"}:
+    for rule in {rule for _text, _line, rule, _says in GUIDE.values()} | {"spelling-us", "link-text", "sources-heading",
+                                                                               "image-svg"}:
         assert f"`{rule}`" in guide and f"`{rule}`" in rules, rule
     assert "700 to 1,500 words" in guide and "2 to 4 lowercase tags" in guide
 

@@ -143,7 +143,9 @@ def _slug(fields: dict, path: Path, settings: dict) -> tuple[str, int] | None:
 
 
 def preflight(settings: dict) -> list[Problem]:
-    problems: list[Problem] = []
+    from .svg_check import check_static_svgs
+
+    problems: list[Problem] = check_static_svgs(settings)
     for kind, paths in sources(settings).items():
         first_with: dict[str, Path] = {}
         for path in paths:
