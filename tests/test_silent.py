@@ -48,6 +48,12 @@ def test_a_date_not_written_yyyy_mm_dd_is_refused_on_its_line(fixture_site, name
     refused(result, FIXTURE, LINE[name], "date-unparseable", f"{name}: ")
 
 
+@pytest.mark.parametrize("name", ["Date", "Modified", "Last_reviewed"])
+def test_a_date_that_goes_on_to_an_indented_line_is_refused(fixture_site, name):
+    text = re.sub(rf"^({name}:.*)$", r"\1\n    10:00", GOOD_ARTICLE, count=1, flags=re.M)
+    refused(fixture_site({FIXTURE: text}), FIXTURE, LINE[name], "date-unparseable", "more than the day")
+
+
 @pytest.mark.parametrize("name", ["Date", "Modified"])
 def test_an_empty_date_is_refused(fixture_site, name):
     refused(fixture_site({FIXTURE: field(GOOD_ARTICLE, name, "")}), FIXTURE, LINE[name], "date-unparseable", "is empty")
@@ -108,6 +114,21 @@ def test_a_post_dated_today_on_the_builds_clock_is_published(fixture_site):
     result = fixture_site({FIXTURE: GOOD_ARTICLE, "articles/today.md": scheduled(TODAY)})
     assert result.returncode == 0, result.stderr
     assert (result.output / "articles" / "okapi-scheduled" / "index.html").is_file()
+
+
+def test_a_scheduled_page_is_previewed_with_its_banner_and_held_back_in_production(fixture_site, tmp_path):
+    day = TODAY + datetime.timedelta(days=3)
+    page = PAGE.replace("Modified: 2026-11-01", f"Date: {day}\nModified: {day}").replace("Hello.", "Okapi page.")
+    dev = fixture_site({FIXTURE: GOOD_ARTICLE, "pages/about.md": page}, settings_file=DEV_SETTINGS)
+    assert dev.returncode == 0, dev.stderr
+    preview = (dev.output / "drafts" / "pages" / "about" / "index.html").read_text(encoding="utf-8")
+    assert "scheduled-notice" in preview and f"{day.day} {day:%B %Y}" in preview
+    assert not (dev.output / "about").exists()
+    from conftest import build_site_from
+
+    production = build_site_from(tmp_path / "production", {FIXTURE: GOOD_ARTICLE, "pages/about.md": page})
+    assert production.returncode == 0, production.stderr
+    assert not (production.output / "about").exists() and not (production.output / "drafts").exists()
 
 
 def test_the_report_lists_each_scheduled_post_with_its_date(dev_settings):
@@ -375,6 +396,17 @@ def test_a_broken_settings_file_is_named_at_its_line(tmp_path):
     assert result.returncode == 1
     assert any(re.match(r"^\S*broken\.py:[1-9]\d*: build-error: ", line) for line in result.lines), result.stderr
     assert ":0:" not in result.stderr
+
+
+def test_check_on_a_folder_with_no_site_names_the_folder_without_a_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "clinic.check", str(tmp_path / "nothing")], cwd=ROOT, text=True,
+                          capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")}, timeout=120)
+    assert done.returncode == 1
+    assert re.match(rf"^{re.escape(str(tmp_path / 'nothing'))}: check-output: .+; .+", done.stderr), done.stderr
 
 
 def test_new_post_refusals_name_the_setting_or_the_file_in_the_way(tmp_path, dev_settings):

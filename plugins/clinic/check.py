@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .audit import audit
 from .build import load_settings
-from .problems import report
+from .problems import Problem, relative, report
 
 
 def main(argv=None) -> int:
@@ -21,7 +21,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     output = Path(args.output)
     if not (output / "index.html").is_file():
-        print(f"{output}:0: check-output: there is no built site here; run 'invoke build' first", file=sys.stderr)
+        # A folder has no lines, so none is printed (not ":0:").
+        print(Problem(relative(str(output)), 0, "check-output", "there is no built site here (no index.html)",
+                      "run 'invoke build' first, or name the output folder"), file=sys.stderr)
         return 1
     summary = audit(output, load_settings(args.settings))
     print("\n".join(summary.lines()))

@@ -13,7 +13,7 @@ import datetime
 import re
 from zoneinfo import ZoneInfo
 
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits only: \d also matches "２０２６"
 # The header fields that hold a date, as Python-Markdown lowercases them, and as the guide spells them.
 DATE_FIELDS = {"date": "Date", "modified": "Modified", "last_reviewed": "Last_reviewed"}
 

@@ -70,7 +70,10 @@ def header_entries(text: str) -> tuple[list[tuple[int, str, str]], list[tuple[in
             key = match["key"].lower()
             entries.append((number, key, match["value"].strip()))
         elif key and META_MORE_RE.match(line):
-            continue
+            # Python-Markdown reads an indented line as more of the field above ("Date: 2026-03-04" then
+            # "    10:00"); kept in its value, so a date that goes on is no longer a date.
+            number_, key_, value = entries[-1]
+            entries[-1] = (number_, key_, f"{value} {META_MORE_RE.match(line)['value'].strip()}".strip())
         else:
             broken.append((number, line))
     return entries, broken, None
