@@ -18,6 +18,10 @@ from .tree import parsed
 WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 FOOTNOTE_RE = re.compile(r"^\s*\[\^[^\]]+\]:")
 SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+# What a reader does not see as the article's prose: link targets, URLs, code, HTML comments, attribute lists.
+NOT_PROSE = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+|\{(?:filename|static|attach)\}\S+|`[^`]*`"
+                       r"|<!--.*?-->|\{:[^}]*\}|</?[a-zA-Z][^>]*>")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def words(text: str) -> list[str]:
@@ -47,10 +51,10 @@ def check_length(article, settings, source) -> list[Problem]:
     body = _body_lines(source)
     counted, line_past_limit = 0, None
     for number, line in body:
-        counted += len(words(line))
+        counted += len(words(NOT_PROSE.sub(" ", line)))
         if line_past_limit is None and counted > high:
             line_past_limit = number
-    span = f"an article is {low:,} to {high:,} words (the sources at the end do not count)"
+    span = f"an article is {low:,} to {high:,} words (the sources at the end, links' addresses and markup do not count)"
     if counted < low:
         last = max([n for n, line in body if line.strip()] or [1])
         return [_problem(article, last, "article-length", f"the article is {counted:,} words long; {span}",
@@ -126,10 +130,14 @@ SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
 def _h1_lines(source: str) -> list[int]:
     """The lines that start a top-level heading, however it is written: `# x`, `x` over `===`, `<h1>`."""
     lines = _body_lines(source)
-    found = []
+    found, fenced = [], None
     for index, (number, line) in enumerate(lines):
+        fence = FENCE.match(line)
+        if fence and (fenced is None or fence[1][0] == fenced):
+            fenced = None if fenced else fence[1][0]
+            continue
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
-        if H1_SOURCE.search(line) or (line.strip() and SETEXT_H1.match(following)):
+        if fenced is None and (H1_SOURCE.search(line) or (line.strip() and SETEXT_H1.match(following))):
             found.append(number)
     return found
 
@@ -160,8 +168,6 @@ def check_page(page, settings) -> list[Problem]:
     return problems
 
 
-# What a reader does not see as the article's prose: link targets, URLs, code, HTML comments.
-NOT_PROSE = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+|\{(?:filename|static|attach)\}\S+|`[^`]*`|<!--.*?-->")
 SHOWN_FIELDS = ("title", "summary", "tags")
 
 
