@@ -21,7 +21,6 @@ SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
 # What a reader does not see as the article's prose: link targets, URLs, code, HTML comments, attribute lists.
 NOT_PROSE = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+|\{(?:filename|static|attach)\}\S+|`[^`]*`"
                        r"|<!--.*?-->|\{:[^}]*\}|</?[a-zA-Z][^>]*>")
-FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
 def words(text: str) -> list[str]:
@@ -130,14 +129,10 @@ SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
 def _h1_lines(source: str) -> list[int]:
     """The lines that start a top-level heading, however it is written: `# x`, `x` over `===`, `<h1>`."""
     lines = _body_lines(source)
-    found, fenced = [], None
+    found = []
     for index, (number, line) in enumerate(lines):
-        fence = FENCE.match(line)
-        if fence and (fenced is None or fence[1][0] == fenced):
-            fenced = None if fenced else fence[1][0]
-            continue
         following = lines[index + 1][1] if index + 1 < len(lines) else ""
-        if fenced is None and (H1_SOURCE.search(line) or (line.strip() and SETEXT_H1.match(following))):
+        if H1_SOURCE.search(line) or (line.strip() and SETEXT_H1.match(following)):
             found.append(number)
     return found
 
