@@ -228,6 +228,12 @@ def test_a_markdown_file_that_ignore_files_matches_is_named_with_the_pattern(fix
     refused(result, "articles/_notes.md", 1, "file-ignored", "IGNORE_FILES")
 
 
+def test_a_markdown_file_in_an_excluded_folder_is_named_with_the_setting(fixture_site):
+    result = fixture_site({FIXTURE: GOOD_ARTICLE, "articles/old/x.md": field(GOOD_ARTICLE, "Slug", "old")},
+                          'ARTICLE_EXCLUDES=["articles/old"]')
+    refused(result, "articles/old/x.md", 1, "file-ignored", "ARTICLE_EXCLUDES")
+
+
 @pytest.mark.parametrize("path", ["pages/legacy.html", "articles/legacy.htm"])
 def test_a_page_in_another_format_is_refused(fixture_site, path):
     html = "<html><head><title>Legacy</title><meta name='date' content='2026-10-01'></head><body>Old.</body></html>"

@@ -53,6 +53,11 @@ def why_not_read(path: Path, settings: dict) -> tuple[str, str]:
                 f"move it into {relative(str(root / articles[0]))}/ if it is an article, or "
                 f"{relative(str(root / pages[0]))}/ if it is a page (About, Contact, ...)" if articles and pages
                 else f"move it into {_folders(settings)}")
+    for kind, paths, other in (("ARTICLE", articles, pages), ("PAGE", pages, articles)):
+        excluded = [e for e in settings.get(f"{kind}_EXCLUDES", []) if e not in other]  # Pelican adds the other kind's
+        if _within(rel, paths) and _within(rel, excluded):
+            return (f"is in a folder that {kind}_EXCLUDES leaves out ({', '.join(excluded)})",
+                    f"move it out of that folder, or take the folder out of {kind}_EXCLUDES in pelicanconf.py")
     if hidden:
         return (f"is skipped: '{hidden[0]}' matches IGNORE_FILES ({', '.join(ignores)})",
                 "rename it so that no part of its path matches (a draft says 'Status: draft' in its header instead)")
