@@ -266,6 +266,16 @@ def test_a_template_error_names_the_template_and_its_line(fixture_site, theme_co
     assert ":0:" not in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_error_while_a_template_renders_names_the_template_and_its_line(fixture_site, theme_copy):
+    partial = theme_copy / "templates" / "partials" / "tags.html"
+    partial.write_text("\n\n{{ article.title.no_such_thing() }}\n" + partial.read_text(encoding="utf-8"), encoding="utf-8")
+    result = fixture_site({FIXTURE: GOOD_ARTICLE}, theme=theme_copy)
+    assert result.returncode == 1
+    assert any(re.match(r"^\S*theme/templates/partials/tags\.html:3: pelican-error: ", line)
+               for line in result.lines), result.stderr
+    assert ":0:" not in result.stderr and "Traceback" not in result.stderr
+
+
 def test_a_broken_settings_file_is_named_at_its_line(tmp_path):
     settings = tmp_path / "broken.py"
     settings.write_text("from pelicanconf import *\n\nSITENAME = 'x'\nTIMEZONE = (\n", encoding="utf-8")

@@ -12,8 +12,8 @@ import argparse
 import json
 import logging
 import os
-import shutil
 import re
+import shutil
 import sys
 import tempfile
 import traceback
@@ -87,33 +87,36 @@ def line_in(path: str, message: str, named: list[str] = ()) -> int:
     return 1
 
 
+# Where Python and the installed packages live: a frame there is Pelican's or Jinja's, not the site's.
+_INSTALLED = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+
+
+def _ours(file: Path) -> bool:
+    """A file of this site (a template, a plugin, the settings), wherever it is: not Python's or a package's."""
+    try:
+        real = file.resolve()
+        return real.is_file() and "site-packages" not in real.parts and not (_INSTALLED & set(real.parents))
+    except OSError:
+        return False
+
+
 def where(error: BaseException | None, settings_file, message: str = "") -> tuple[str, int]:
     """A real file and line for a problem no content file explains: the file and line the error names
     (a template's syntax error), else the last frame of its traceback in this project (a template, a
     plugin, the settings), else the settings file, at the setting the message names if it names one."""
-    here = Path.cwd().resolve()
     if error is not None:
         named, line = getattr(error, "filename", None), getattr(error, "lineno", None)
         if named and line and Path(named).is_file():
             return relative(str(named)), int(line)
         for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):
             file = Path(frame.f_code.co_filename)
-            try:
-                inside = file.is_file() and here in file.resolve().parents and ".venv" not in file.parts
-            except OSError:
-                inside = False
-            if inside:
+            if _ours(file):
                 return relative(str(file)), line
-    settings = settings_file or here / "pelicanconf.py"
+    settings = settings_file or Path.cwd() / "pelicanconf.py"
     for name in re.findall(r"\b[A-Z][A-Z0-9_]{3,}\b", message):
         path, line = setting_line(name, settings)
         if line > 1:
             return path, line
-    return relative(str(settings)), 1
-    for name in names:
-        found = re.search(rf"^{re.escape(name)}\s*=", text, re.M)
-        if found:
-            return relative(str(settings)), text.count("\n", 0, found.start()) + 1
     return relative(str(settings)), 1
 
 
