@@ -210,7 +210,7 @@ def test_an_article_without_title_or_date_is_named_not_skipped(fixture_site, nam
 
 # --- Every Markdown file is read, or named with where it belongs ------------------------------------
 
-PLACED_WRONG = ["fixture-copy.md", "images/notes.md", "extra/about.md", "drafts/later.md", "articles/Upper.MD",
+PLACED_WRONG = ["articles/notes.md.txt", "fixture-copy.md", "images/notes.md", "extra/about.md", "drafts/later.md", "articles/Upper.MD",
                 "articles/odd.Md", "articles/long.Markdown", "pages/contact.MKD", "articles/old.mdwn",
                 "articles/deep/er/x.mdown.MD", "notes/deep/x.mdown"]
 
@@ -220,6 +220,11 @@ def test_a_markdown_file_the_site_would_not_read_is_named(fixture_site, path):
     text = field(GOOD_ARTICLE, "Slug", "another-article")
     says = "content/articles/" if "/" not in path or path.split("/")[0] not in ("articles", "pages") else "rename it to"
     refused(fixture_site({FIXTURE: GOOD_ARTICLE, path: text}), path, 1, "file-ignored", says)
+
+
+@pytest.mark.parametrize("path", ["articles/draft.txt", "articles/diagram.png", "pages/about.docx", "articles/sub/x.rtf"])
+def test_another_file_in_the_articles_or_pages_folder_is_named(fixture_site, path):
+    refused(fixture_site({FIXTURE: GOOD_ARTICLE, path: "Title: x\n\nx\n"}), path, 1, "file-ignored", "content/images/")
 
 
 def test_a_markdown_file_that_ignore_files_matches_is_named_with_the_pattern(fixture_site):

@@ -1,4 +1,5 @@
-"""Every Markdown file under PATH is read as an article or a page, or named in an error.
+"""Every Markdown file under PATH is read as an article or a page, or named in an error; so is any other
+file in the articles and pages folders, which the site would neither publish nor copy.
 
 Pelican reads only the folders in ARTICLE_PATHS and PAGE_PATHS, only lowercase extensions its Markdown
 reader knows, and skips names that match IGNORE_FILES (hidden names, by default): a file anywhere else
@@ -19,6 +20,8 @@ from .problems import Problem, relative
 # What writers and their editors call Markdown, in any case; Pelican reads the first four, in lowercase.
 MARKDOWN_LIKE = (".md", ".markdown", ".mkd", ".mdown", ".mdwn", ".mkdn", ".mdtext", ".mdtxt")
 READ_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+# An editor's backup or swap file beside the one it saved: not a writer's file, so not named.
+LEFTOVERS = ("~", ".swp", ".swo", ".bak", ".orig", ".tmp")
 
 
 def read_sources(generators) -> set[str]:
@@ -71,15 +74,26 @@ def unread_markdown(generators, settings: dict) -> list[Problem]:
     """A Problem for each Markdown file under PATH that Pelican did not read, and for each source it
     read that is not Markdown."""
     read = read_sources(generators)
+    root = Path(settings["PATH"])
+    folders = settings.get("ARTICLE_PATHS", []) + settings.get("PAGE_PATHS", [])
     problems = []
-    for folder, dirs, files in os.walk(settings["PATH"], followlinks=True):
+    for folder, dirs, files in os.walk(root, followlinks=True):
         dirs.sort()
         for name in sorted(files):
             path = Path(folder) / name
-            if path.suffix.lower() not in MARKDOWN_LIKE or os.path.realpath(path) in read:
+            if os.path.realpath(path) in read or name.startswith(".") or name.endswith(LEFTOVERS):
                 continue
-            what, fix = why_not_read(path, settings)
-            problems.append(Problem(relative(str(path)), 1, "file-ignored", f"this Markdown file {what}", fix))
+            if any(suffix.lower() in MARKDOWN_LIKE for suffix in path.suffixes):
+                what, fix = why_not_read(path, settings)
+                if path.suffix.lower() not in MARKDOWN_LIKE:  # notes.md.txt
+                    what, fix = (f"ends in '{path.suffix}', so Pelican does not read it",
+                                 f"rename it to {name.split('.')[0]}.md")
+                problems.append(Problem(relative(str(path)), 1, "file-ignored", f"this Markdown file {what}", fix))
+            elif _within(path.relative_to(root), folders):
+                problems.append(Problem(relative(str(path)), 1, "file-ignored",
+                                        f"'{path.suffix or name}' is not Markdown, so the site would neither publish "
+                                        "nor copy this file", "an article or page is a .md file; images and other "
+                                        "files go in content/images/, linked as {static}/images/NAME"))
     for source in sorted(read):
         if Path(source).suffix not in READ_SUFFIXES:
             problems.append(Problem(relative(source), 1, "file-not-markdown",
