@@ -210,8 +210,8 @@ def test_an_article_without_title_or_date_is_named_not_skipped(fixture_site, nam
 
 # --- Every Markdown file is read, or named with where it belongs ------------------------------------
 
-PLACED_WRONG = ["articles/notes.md.txt", "fixture-copy.md", "images/notes.md", "extra/about.md", "drafts/later.md", "articles/Upper.MD",
-                "articles/odd.Md", "articles/long.Markdown", "pages/contact.MKD", "articles/old.mdwn",
+PLACED_WRONG = ["articles/notes.md.txt", "fixture-copy.md", "images/notes.md", "extra/about.md", "drafts/later.md",
+                "articles/Upper.MD", "articles/odd.Md", "articles/long.Markdown", "pages/contact.MKD", "articles/old.mdwn",
                 "articles/deep/er/x.mdown.MD", "notes/deep/x.mdown"]
 
 

@@ -97,6 +97,7 @@ def unread_markdown(generators, settings: dict) -> list[Problem]:
     for source in sorted(read):
         if Path(source).suffix not in READ_SUFFIXES:
             problems.append(Problem(relative(source), 1, "file-not-markdown",
-                                    f"the site was going to publish a '{Path(source).suffix}' file, which skips the checks on Markdown",
+                                    f"the site was going to publish a '{Path(source).suffix}' file, "
+                                    "which skips the checks on Markdown",
                                     f"write it in Markdown as {Path(source).stem}.md, with the header the guide describes"))
     return problems
