@@ -200,6 +200,34 @@ CATEGORIES = ["IV Ketamine", "Oral Ketamine", "Conventional Treatments", "Chroni
 OFFLABEL_CATEGORIES = ["IV Ketamine", "Oral Ketamine"]
 OFFLABEL_TAGS = ["ketamine"]
 REQUIRED_METADATA = ["title", "date", "modified", "category", "tags", "summary", "author", "reviewer", "last_reviewed"]
+# The header fields each kind of source may have (lowercase, as Pelican reads them). Any other field, or a
+# misspelling of one (`Last-reviewed`, `Catagory`, `Tag`), is refused with the nearest of these
+# (metadata-unknown): Pelican would ignore it without a word.
+ARTICLE_FIELDS = REQUIRED_METADATA + ["slug", "status"]
+PAGE_FIELDS = ["title", "slug", "template", "summary", "date", "modified", "last_reviewed", "status"]
+# The `Status:` values the site uses; publishing is deleting the line.
+STATUS_VALUES = {"article": ["draft"], "page": ["draft", "hidden"]}
+# docs/writing.md: "700 to 1,500 words", "2 to 4 lowercase tags", a summary of "one or two plain sentences".
+ARTICLE_WORDS_MIN = 700
+ARTICLE_WORDS_MAX = 1500
+TAGS_MIN = 2
+TAGS_MAX = 4
+SUMMARY_SENTENCES_MAX = 2
+# "Link text says where it goes (never 'click here')": link texts that say nothing of where they lead (link-text).
+VAGUE_LINK_TEXT = ["click here", "here", "click", "this", "link", "this link", "here link", "read more", "more",
+                   "learn more", "see more", "find out more", "this page", "this article", "this site", "go",
+                   "go here", "see here", "click this link", "visit", "website", "page", "article"]
+# "Do not add a 'Sources' heading": the footnotes are the page's sources list (sources-heading).
+SOURCES_HEADINGS = ["sources", "source", "references", "reference", "reference list", "bibliography",
+                    "citations", "works cited", "notes", "footnotes", "sources and references"]
+# "US spelling": a word on breame's list of British spellings is refused with its US form (spelling-us),
+# except these, which US dictionaries (Merriam-Webster) give as well: "analyses" is also the plural of analysis.
+US_SPELLING_ALLOWED = ["analyses", "aesthetic", "aesthetics", "dialogue", "dialogues", "catalogue", "catalogues",
+                       "analogue", "analogues", "programme", "programmes", "ageing"]
+# British medical spellings breame's list does not hold (oedema, ischaemia, dyspnoea...): part of a word -> US.
+BRITISH_SPELLING_PATTERNS = {"oedem": "edem", "haem": "hem", "aemi": "emi", "anaes": "anes", "paed": "ped",
+                             "oesoph": "esoph", "oestr": "estr", "foet": "fet", "rrhoea": "rrhea",
+                             "coeliac": "celiac", "pnoea": "pnea"}
 REVIEW_INTERVAL_MONTHS = 12
 REVIEW_DUE_SOON_DAYS = 30
 SOURCES_MIN = 2
@@ -310,8 +338,12 @@ RULES_NOTICE_METADATA = r"affiliate|notice|disclaimer|disclosure"
 
 # --- Drafts and scheduled posts (writers) -------------------------------------------------------
 # `Status: draft` builds to drafts/ here, for preview; publishconf.py writes no drafts at all.
-# A post dated in the future is treated as a draft until that date (Pelican turns it into one).
-WITH_FUTURE_DATES = False
+# A post dated after today is scheduled: the clinic plugin makes it a draft until that day, by the one
+# clock of the build (TIMEZONE, or RULES_TODAY in tests), so Pelican's own future-date check is off.
+# The preview shows it under drafts/ with this banner ({date} is its Date); production writes it nowhere.
+WITH_FUTURE_DATES = True
+SCHEDULED_NOTICE = ("Scheduled: this page is dated {date} and will not be published before that day. "
+                    "Only the preview shows it.")
 DRAFT_PAGE_URL = "drafts/pages/{slug}/"
 DRAFT_PAGE_SAVE_AS = "drafts/pages/{slug}/index.html"
 # The marker `invoke new-post` leaves in every field a writer still has to fill in.

@@ -17,12 +17,12 @@ CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
 
 DELETE_OUTPUT_DIRECTORY = True
 
-# Drafts, and posts dated in the future, are never written in production (writers' workflow).
+# Drafts, and posts dated in the future, are never written in production (writers' workflow): the clinic
+# plugin makes a future-dated post a draft, so WITH_FUTURE_DATES stays as pelicanconf.py has it.
 DRAFT_URL = ""
 DRAFT_SAVE_AS = ""
 DRAFT_PAGE_URL = ""
 DRAFT_PAGE_SAVE_AS = ""
-WITH_FUTURE_DATES = False
 
 # --- Delivery (perf, issue 9): minified HTML and CSS, with .gz and .br copies beside each text file ------
 # Post-build steps in clinic.assets (gzip level 9 without timestamps; brotli 11 for theme files, and

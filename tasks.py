@@ -131,15 +131,15 @@ def new_post(c, title, category="", author="", reviewer=""):
 
 @task(help={"today": "report as of this date, YYYY-MM-DD (default: today)"})
 def report(c, today=""):
-    """List every article with its reviewer, last review and next review due, oldest first."""
-    import datetime
-
+    """List every article with its reviewer, last review and next review due, oldest first, and the scheduled ones."""
     from clinic.build import load_settings
     from clinic.report import format_report, read_sources, reading_report, review_rows
-    from clinic.rules import today as rules_today
+    from clinic.dates import parse_date, today as clinic_today
 
     settings = load_settings(DEV_SETTINGS)
-    day = datetime.date.fromisoformat(today) if today else rules_today(settings)
+    day = parse_date(today) if today else clinic_today(settings)
+    if day is None:
+        raise Exit(f"--today {today!r} is not a date; write it as YYYY-MM-DD", code=1)
     rows = review_rows(read_sources(Path(settings["PATH"]) / "articles"), settings, day)
     print(format_report(rows, settings, day))
     print()

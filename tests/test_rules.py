@@ -10,7 +10,7 @@ import pytest
 from pelican.contents import Article
 from pelican.readers import Readers
 
-from clinic import content, preflight, rules
+from clinic import content, dates, preflight, rules
 from conftest import CONTENT, GOOD_ARTICLE, article_sources
 
 # Fixture builds measure the review interval to a fixed day, so they read the same next year.
@@ -216,8 +216,14 @@ def test_the_review_interval_is_measured_from_settings(settings):
                   rules.add_months(due, 1).isoformat()) == []
 
 
-def test_today_defaults_to_the_machine_date(settings):
-    assert rules.today({**settings, "RULES_TODAY": None}) == datetime.date.today()
+def test_today_defaults_to_the_date_in_the_clinics_time_zone(settings):
+    from zoneinfo import ZoneInfo
+
+    # One clock for the rules, the scheduled posts, new-post and the report: the date where the clinic is.
+    at_clinic = datetime.datetime.now(ZoneInfo(settings["TIMEZONE"])).date()
+    assert rules.today({**settings, "RULES_TODAY": None}) == at_clinic
+    late = datetime.datetime(2026, 11, 16, 3, 30, tzinfo=datetime.UTC)  # still the 15th in New York
+    assert dates.clinic_today({**settings, "TIMEZONE": "America/New_York"}, late) == datetime.date(2026, 11, 15)
 
 
 def test_any_notice_switch_in_the_header_is_refused(settings):

@@ -388,11 +388,12 @@ def test_no_built_page_has_inline_script_or_style_that_the_csp_would_block(site)
         assert handlers == [], f"{rel}: inline event handlers {handlers}"
 
 
-def test_a_pelican_warning_names_the_file_it_is_about(fixture_site):
+def test_an_unknown_status_names_the_file_and_line_it_is_on(fixture_site):
+    # Pelican's own "Unknown status" error names no line (it was ':0:'); the pre-flight names the line.
     page = "Title: About the fixture\nModified: 2026-11-01\nStatus: publsihed\n\nHello.\n"
     result = fixture_site({"articles/fixture.md": GOOD_ARTICLE, "pages/about.md": page})
     assert result.returncode == 1
-    assert any(re.match(r"^\S*pages/about\.md:0: pelican-error: Unknown status 'publsihed'", line)
+    assert any(re.match(r"^\S*pages/about\.md:3: status-unknown: 'Status: publsihed'", line)
                for line in result.lines), result.stderr
     assert "Traceback" not in result.stderr
 

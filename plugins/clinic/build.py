@@ -12,14 +12,16 @@ import argparse
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
+import traceback
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 from . import forking, output_stream, writing_apart
-from .problems import Problem, relative, report
+from .problems import Problem, line_of, relative, report, setting_line
 
 
 class _Collector(logging.Handler):
@@ -30,9 +32,10 @@ class _Collector(logging.Handler):
     inside the except block, so the exception that explains it is still at hand.
     """
 
-    def __init__(self, content_path: str | os.PathLike = "content"):
+    def __init__(self, content_path: str | os.PathLike = "content", settings_file: str | os.PathLike | None = None):
         super().__init__(level=logging.WARNING)
         self.content_path = Path(content_path)
+        self.settings_file = settings_file
         self.problems: list[Problem] = []
 
     def emit(self, record):
@@ -41,10 +44,17 @@ class _Collector(logging.Handler):
         error = sys.exc_info()[1]
         if error is not None and str(error) and str(error) not in message:
             message += f" ({type(error).__name__}: {str(error).splitlines()[0]})"
-        self.problems.append(Problem(self.source_of(record), 0, "pelican-" + record.levelname.lower(), message,
+        source = self.source_of(record)
+        if source is not None:
+            args = record.args if isinstance(record.args, tuple) else (record.args,)
+            path, line = source, line_in(source, message, [str(a) for a in args if isinstance(a, str)])
+        else:
+            path, line = where(error, self.settings_file, message)
+        self.problems.append(Problem(path, line, "pelican-" + record.levelname.lower(), message,
                                      "fix what the message names; Pelican warnings fail the build"))
 
-    def source_of(self, record) -> str:
+    def source_of(self, record) -> str | None:
+        """The content file a record is about, when its arguments name one."""
         candidates = [getattr(record, "source_path", None)]
         args = record.args if isinstance(record.args, tuple) else (record.args,)
         candidates += [getattr(arg, "source_path", arg) for arg in args]
@@ -57,7 +67,57 @@ class _Collector(logging.Handler):
                         return relative(str(path))
                 except OSError:
                     continue
-        return relative(str(self.content_path))
+        return None
+
+
+QUOTED = re.compile(r"'([^'\n]{2,})'|`([^`\n]{2,})`|\"([^\"\n]{2,})\"")
+
+
+def line_in(path: str, message: str, named: list[str] = ()) -> int:
+    """The line of `path` that holds what `message` quotes ('publsihed', `title`) or what the record
+    named (a link target), else the file's first line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return 1
+    quoted = [next(group for group in match.groups() if group) for match in QUOTED.finditer(message)]
+    for needle in [*quoted, *named]:
+        if len(needle) > 1 and needle in text and os.path.realpath(needle) != os.path.realpath(path):
+            return line_of(text, needle)
+    return 1
+
+
+# Where Python and the installed packages live: a frame there is Pelican's or Jinja's, not the site's.
+_INSTALLED = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+
+
+def _ours(file: Path) -> bool:
+    """A file of this site (a template, a plugin, the settings), wherever it is: not Python's or a package's."""
+    try:
+        real = file.resolve()
+        return real.is_file() and "site-packages" not in real.parts and not (_INSTALLED & set(real.parents))
+    except OSError:
+        return False
+
+
+def where(error: BaseException | None, settings_file, message: str = "") -> tuple[str, int]:
+    """A real file and line for a problem no content file explains: the file and line the error names
+    (a template's syntax error), else the last frame of its traceback in this project (a template, a
+    plugin, the settings), else the settings file, at the setting the message names if it names one."""
+    if error is not None:
+        named, line = getattr(error, "filename", None), getattr(error, "lineno", None)
+        if named and line and Path(named).is_file():
+            return relative(str(named)), int(line)
+        for frame, line in reversed(list(traceback.walk_tb(error.__traceback__))):
+            file = Path(frame.f_code.co_filename)
+            if _ours(file):
+                return relative(str(file)), line
+    settings = settings_file or Path.cwd() / "pelicanconf.py"
+    for name in re.findall(r"\b[A-Z][A-Z0-9_]{3,}\b", message):
+        path, line = setting_line(name, settings)
+        if line > 1:
+            return path, line
+    return relative(str(settings)), 1
 
 
 def load_settings(settings_file: str | os.PathLike, overrides: dict | None = None) -> dict:
@@ -66,7 +126,7 @@ def load_settings(settings_file: str | os.PathLike, overrides: dict | None = Non
     return read_settings(str(settings_file), override=overrides or {})
 
 
-def run_pelican(settings: dict) -> list[Problem]:
+def run_pelican(settings: dict, settings_file: str | os.PathLike | None = None) -> list[Problem]:
     """Run Pelican with `settings`; return the problems it or the clinic plugin found.
 
     The plugin prints its own rule problems and stops Pelican with SystemExit; those come back as
@@ -79,7 +139,7 @@ def run_pelican(settings: dict) -> list[Problem]:
     # `invoke livereload` rebuilds in one process, so a save that repeats the last save's warning would
     # build as if it were good; warnings and errors are never dropped here.
     LimitFilter.LOGS_DEDUP_MIN_LEVEL = logging.DEBUG
-    collector = _Collector(settings.get("PATH", "content"))
+    collector = _Collector(settings.get("PATH", "content"), settings_file)
     root = logging.getLogger()
     previous_handlers, previous_level = root.handlers[:], root.level
     root.handlers, root.level = [collector], logging.WARNING
@@ -90,8 +150,8 @@ def run_pelican(settings: dict) -> list[Problem]:
             unnamed = [p for p in collector.problems if not p.message.startswith(NAMED_BY_RULES)]
             return unnamed + [RULES_REPORTED]
     except Exception as error:  # noqa: BLE001 - any crash becomes one line, not a traceback
-        collector.problems.append(Problem(relative(str(settings.get("PATH", "content"))), 0, "pelican-error",
-                                          f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}",
+        message = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        collector.problems.append(Problem(*where(error, settings_file, message), "pelican-error", message,
                                           "fix what the message names"))
     finally:
         root.handlers, root.level = previous_handlers, previous_level
@@ -171,8 +231,8 @@ def build(settings_file, output, *, overrides: dict | None = None, check: bool =
         replace_output(fresh, output)
         return 0
     except Exception as error:  # noqa: BLE001 - a broken settings file or step is one line too
-        report([Problem(relative(str(settings_file)), 0, "build-error", f"{type(error).__name__}: {error}",
-                        "fix what the message names")])
+        message = f"{type(error).__name__}: {error}"
+        report([Problem(*where(error, settings_file, message), "build-error", message, "fix what the message names")])
         return 1
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
@@ -184,7 +244,7 @@ def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool)
     from .search_index import start_search_index, stop_search_index
 
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(fresh)})
-    problems = preflight(settings) or run_pelican(settings) or _run(shaping_steps(), fresh, settings)
+    problems = preflight(settings) or run_pelican(settings, settings_file) or _run(shaping_steps(), fresh, settings)
     if problems:
         return problems
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 from .audit import audit
 from .build import load_settings
 from .links import check_output_links
-from .problems import report
+from .problems import Problem, relative, report
 
 
 def main(argv=None) -> int:
@@ -22,7 +22,9 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     output = Path(args.output)
     if not (output / "index.html").is_file():
-        print(f"{output}:0: check-output: there is no built site here; run 'invoke build' first", file=sys.stderr)
+        # A folder has no lines, so none is printed (not ":0:").
+        print(Problem(relative(str(output)), 0, "check-output", "there is no built site here (no index.html)",
+                      "run 'invoke build' first, or name the output folder"), file=sys.stderr)
         return 1
     settings = load_settings(args.settings)
     summary = audit(output, settings)

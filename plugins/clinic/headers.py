@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .problems import Problem
+from .problems import Problem, setting_line
 
 NGINX_HEADER = """\
 # nginx: the clinic site's headers. Generated from SECURITY_HEADERS and CACHE_HEADERS in pelicanconf.py:
@@ -58,7 +58,7 @@ def render_nginx(settings: dict) -> str:
 def write_headers_file(output: Path, settings: dict) -> list[Problem]:
     """Post-build step: the `_headers` file in the output root."""
     if not settings.get("SECURITY_HEADERS"):
-        return [Problem("pelicanconf.py", 0, "security-headers-missing", "SECURITY_HEADERS is empty",
+        return [Problem(*setting_line("SECURITY_HEADERS"), "security-headers-missing", "SECURITY_HEADERS is empty",
                         "restore the security headers block in pelicanconf.py")]
     (Path(output) / "_headers").write_text(render_headers_file(settings), encoding="utf-8")
     return []

@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime
 import re
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
-from . import people, preflight
-from .problems import Problem, relative
+from . import dates, people, preflight
+from .problems import Problem, relative, setting_line
 
 
 
@@ -32,10 +31,8 @@ def slug_for(title: str, settings: dict) -> str:
     return slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
 
 
-def today_at_clinic(settings: dict, now: datetime.datetime | None = None) -> datetime.date:
-    """Today in the site's time zone: a UTC date can be tomorrow there, and a future date hides the post."""
-    zone = ZoneInfo(settings.get("TIMEZONE") or "UTC")
-    return (now or datetime.datetime.now(datetime.UTC)).astimezone(zone).date()
+# Today in the site's time zone: a UTC date can be tomorrow there, and a future date schedules the post.
+today_at_clinic = dates.clinic_today
 
 
 def header_of(source: str) -> dict[str, str]:
@@ -116,25 +113,30 @@ Cite at least two sources, only from the clinic's verified reference list.[^{tod
 def check(title: str, category: str, slug: str, settings: dict, articles_dir: Path, *,
           author: str | None = None, reviewer: str | None = None) -> list[Problem]:
     """Reasons not to create the post, one Problem each (empty when it may be created)."""
-    target = relative(str(Path(articles_dir) / f"{slug}.md"))
+    # Nothing is written when these are found, so each names where its answer is: the folder the draft
+    # would go to (which has no lines), the settings line that lists the choices, or the file in the way.
+    folder = relative(str(articles_dir))
     problems = []
     categories = settings.get("CATEGORIES", [])
     if not title.strip() or not slug:
-        problems.append(Problem(target, 0, "new-post-title", f"the title '{title}' gives no slug",
+        problems.append(Problem(folder, 0, "new-post-title", f"the title '{title}' gives no slug",
                                 "give a title with letters or numbers in it"))
     if category not in categories:
-        problems.append(Problem(target, 0, "new-post-category", f"'{category}' is not a category",
+        problems.append(Problem(*setting_line("CATEGORIES"), "new-post-category", f"'{category}' is not a category",
                                 f"use one of: {', '.join(categories)}"))
     staff = settings.get("PEOPLE", {})
     if author and author not in staff:
-        problems.append(Problem(target, 0, "new-post-person", f"author '{author}' is not in PEOPLE",
+        problems.append(Problem(*setting_line("PEOPLE"), "new-post-person", f"author '{author}' is not in PEOPLE",
                                 f"use one of: {', '.join(staff)}"))
     wrong = people.reviewer_problem(reviewer, [author] if author else [], settings) if reviewer else None
     if wrong:
-        problems.append(Problem(target, 0, "new-post-reviewer", wrong[1], wrong[2]))
+        problems.append(Problem(*setting_line("PEOPLE"), "new-post-reviewer", wrong[1], wrong[2]))
     existing = slugs_in_use(articles_dir).get(slug) if slug else None
     if existing is not None:
-        problems.append(Problem(target, 0, "new-post-exists", f"the slug '{slug}' is already used by {relative(str(existing))}",
+        text = existing.read_text(encoding="utf-8", errors="replace")
+        written = preflight.header(text)[0].get("slug", (1, ""))
+        line = written[0] if written[1] == slug else 1
+        problems.append(Problem(relative(str(existing)), line, "new-post-exists", f"the slug '{slug}' is already used by this file",
                                 "choose a different title, or edit that article instead"))
     return problems
 
@@ -147,7 +149,7 @@ def create(title: str, category: str, settings: dict, articles_dir: Path, *, tod
     problems = check(title, category, slug, settings, articles_dir, author=author, reviewer=reviewer)
     if problems:
         raise NewPostError(problems)
-    text = render(title, category, slug, today or today_at_clinic(settings), settings,
+    text = render(title, category, slug, today or dates.today(settings), settings,
                   tags=tags_in_use(articles_dir), author=author, reviewer=reviewer)
     path = articles_dir / f"{slug}.md"
     articles_dir.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, glossary, newpost
 from . import content_rules, links, output_stream, plain_rules, read_ahead, writing_apart
+from . import dates, guide_rules, placement
 from .rules import next_review_due, parse_date
 from .problems import report
 
@@ -34,6 +35,17 @@ def rewrite_content(instance):
         instance.key_points = plain_rules.key_points(instance)
         _add_review_dates(instance)
         instance.offlabel = _is_offlabel(instance)
+
+
+def hold_back_scheduled(instance):
+    """A post dated after today (dates.today: the clinic's TIMEZONE, or RULES_TODAY) is scheduled: a draft,
+    so production writes it nowhere and development builds it under drafts/ with the scheduled banner.
+    Pelican's own WITH_FUTURE_DATES is on, so that only this clock decides."""
+    if not isinstance(instance, (Article, Page)):
+        return
+    instance.scheduled = dates.scheduled_for(instance, instance.settings)
+    if instance.scheduled is not None:
+        instance.status = "draft"
 
 
 def _add_review_dates(article):
@@ -65,6 +77,9 @@ def enforce_rules(generators):
                                                    generator.settings))
         elif isinstance(generator, PagesGenerator):
             problems.extend(p for page in generator.pages for p in content_rules.check_page(page, generator.settings))
+            problems.extend(p for page in generator.pages for p in guide_rules.check_page(page, generator.settings))
+    if generators:
+        problems.extend(placement.unread_markdown(generators, generators[0].settings))
     if problems:
         report(problems)
         raise SystemExit(1)
@@ -105,6 +120,7 @@ def register():
     signals.initialized.connect(rules_cache.start_run)
     signals.initialized.connect(notice_cache.start_run)
     signals.initialized.connect(typogrify_cache.use_cache_for_run)
+    signals.content_object_init.connect(hold_back_scheduled)
     signals.content_object_init.connect(rewrite_content)
     signals.all_generators_finalized.connect(drafts.warn_about_drafts)
     signals.all_generators_finalized.connect(enforce_rules)

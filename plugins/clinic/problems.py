@@ -6,10 +6,16 @@ import os
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True, order=True)
 class Problem:
+    """`line` 0 means the place has no lines (a folder, a deploy target): it is then not printed, so no
+    message points at line 0 of something."""
+
     path: str
     line: int
     rule: str
@@ -17,7 +23,32 @@ class Problem:
     fix: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.rule}: {self.message}; {self.fix}"
+        where = f"{self.path}:{self.line}" if self.line > 0 else self.path
+        return f"{where}: {self.rule}: {self.message}; {self.fix}"
+
+
+def setting_line(name: str, settings_file: str | os.PathLike | None = None) -> tuple[str, int]:
+    """(settings file, the line where `name = ...` is set there, or 1): where a writer looks a setting up."""
+    settings_file = settings_file or PROJECT / "pelicanconf.py"
+    try:
+        with open(settings_file, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if line.startswith(f"{name} =") or line.startswith(f"{name}="):
+                    return relative(str(settings_file)), number
+    except OSError:
+        pass
+    return relative(str(settings_file)), 1
+
+
+def pinned(package: str) -> tuple[str, int]:
+    """(requirements.in, the line that pins `package`): where a tool the build runs is chosen."""
+    pins = PROJECT / "requirements.in"
+    try:
+        lines = pins.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return relative(str(pins)), 0
+    number = next((n for n, line in enumerate(lines, start=1) if line.lower().startswith(package.lower())), 1)
+    return relative(str(pins)), number
 
 
 def relative(path: str) -> str:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .newpost import header_of
 from .problems import relative
-from .rules import next_review_due, parse_date
+from .dates import parse_date
+from .rules import next_review_due
 
 OVERDUE, DUE_SOON, NOT_REVIEWED = "OVERDUE", "due soon", "NOT REVIEWED"
 
@@ -26,6 +27,7 @@ class Row:
     next_due: datetime.date | None
     flag: str
     draft: bool
+    scheduled: datetime.date | None = None  # its Date, when that is after today: published on that day
 
 
 def flag_for(next_due: datetime.date | None, today: datetime.date, soon_days: int) -> str:
@@ -46,8 +48,10 @@ def review_rows(sources: dict[str, str], settings: dict, today: datetime.date) -
         header = header_of(text)
         reviewed = parse_date(header.get("last_reviewed", ""))
         due = next_review_due(reviewed, settings) if reviewed else None
+        dated = parse_date(header.get("date", ""))
         rows.append(Row(path, header.get("title", ""), header.get("reviewer", ""), reviewed, due,
-                        flag_for(due, today, soon), header.get("status", "").lower() == "draft"))
+                        flag_for(due, today, soon), header.get("status", "").lower() == "draft",
+                        dated if dated and dated > today else None))
     return sorted(rows, key=lambda r: (r.last_reviewed is not None, r.last_reviewed or datetime.date.min, r.path))
 
 
@@ -65,14 +69,17 @@ def format_report(rows: list[Row], settings: dict, today: datetime.date) -> str:
     for row in rows:
         person = people.get(row.reviewer, {}).get("name")
         reviewer = f"{person} ({row.reviewer})" if person else (row.reviewer or "-")
-        table.append((row.flag + (" (draft)" if row.draft else ""), str(row.next_due or "-"),
+        state = " (draft)" if row.draft else f" (scheduled for {row.scheduled})" if row.scheduled else ""
+        table.append(((row.flag + state).strip(), str(row.next_due or "-"),
                       str(row.last_reviewed or "-"), reviewer, f"{row.path}  {row.title}"))
     widths = [max(len(r[i]) for r in table) for i in range(len(header) - 1)]
     for r in table:
         lines.append("  ".join(cell.ljust(width) for cell, width in zip(r, widths)) + "  " + r[-1])
     counts = {flag: sum(row.flag == flag for row in rows) for flag in (OVERDUE, DUE_SOON, NOT_REVIEWED)}
+    scheduled = sorted((row.scheduled, row.path) for row in rows if row.scheduled and not row.draft)
     lines += ["", f"{len(rows)} article(s): {counts[OVERDUE]} overdue, {counts[DUE_SOON]} due soon, "
-                  f"{counts[NOT_REVIEWED]} not reviewed"]
+                  f"{counts[NOT_REVIEWED]} not reviewed, {len(scheduled)} scheduled"]
+    lines += [f"Scheduled: {path} is published on {day} (not before)" for day, path in scheduled]
     return "\n".join(lines)
 
 

@@ -11,6 +11,8 @@ import re
 from urllib.parse import urlsplit
 
 from . import claims, people, preflight
+from .dates import parse_date, today  # noqa: F401 - the one date parser and clock; rules.parse_date/today stay importable
+from .fields import spelled
 from .problems import Problem, line_of, relative
 from .tree import ELEMENTS, parsed, rel, text
 
@@ -47,22 +49,9 @@ def check_metadata(article, settings, source) -> list[Problem]:
     for name in settings.get("REQUIRED_METADATA", []):
         value, line = _field(article, source, name)
         if not value:
-            problems.append(_problem(article, line, "metadata-missing", f"the '{name.title()}:' field is missing or empty",
-                                     f"add a line '{name.title()}: ...' to the header at the top of the file"))
+            problems.append(_problem(article, line, "metadata-missing", f"the '{spelled(name)}:' field is missing or empty",
+                                     f"add a line '{spelled(name)}: ...' to the header at the top of the file"))
     return problems
-
-
-def parse_date(value: str) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-
-
-def today(settings) -> datetime.date:
-    """The build machine's date, unless RULES_TODAY (YYYY-MM-DD) pins it, as tests do."""
-    pinned = settings.get("RULES_TODAY")
-    return parse_date(str(pinned)) if pinned else datetime.date.today()
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -220,6 +209,8 @@ from .content_rules import RULES as SAFETY_RULES  # noqa: E402 - safety rules (i
 ARTICLE_RULES += SAFETY_RULES
 from .plain_rules import RULES as PLAIN_RULES  # noqa: E402 - plain language (issue 11), own module
 ARTICLE_RULES += PLAIN_RULES
+from .guide_rules import RULES as GUIDE_RULES  # noqa: E402 - the writers' guide's rules, own module
+ARTICLE_RULES += GUIDE_RULES
 
 
 def check_article(article, settings, source: str) -> list[Problem]:

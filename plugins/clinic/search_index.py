@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 from .forking import output_key
-from .problems import Problem
+from .problems import Problem, pinned
 
 INDEX_DIR = "pagefind"
 # Pagefind's ready-made interfaces. /search/ uses our small theme/static/js/search.js on pagefind.js
@@ -94,5 +94,5 @@ def precompress_index(output: Path, settings: dict) -> list[Problem]:
 
 
 def _problem(message: str) -> Problem:
-    return Problem(INDEX_DIR, 0, "search-index", message,
+    return Problem(*pinned("pagefind"), "search-index", message,
                    "check that pagefind[bin] is installed from requirements.txt and the build output is HTML")

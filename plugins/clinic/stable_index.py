@@ -15,7 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .problems import Problem
+from .problems import Problem, pinned
 
 MAGIC = b"pagefind_dcd"
 
@@ -129,6 +129,6 @@ def stabilise_pagefind(output: Path, settings: dict) -> list[Problem]:
             info["hash"] = target.name[len("pagefind."):].split(".")[0]
         entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     except (OSError, ValueError, KeyError) as error:
-        return [Problem(str(entry_path), 0, "search-index-unstable", f"could not make the search index stable: {error}",
+        return [Problem(*pinned("pagefind"), "search-index-unstable", f"could not make the search index stable: {error}",
                         "check the Pagefind version against plugins/clinic/stable_index.py")]
     return []
