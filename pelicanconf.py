@@ -203,7 +203,7 @@ REQUIRED_METADATA = ["title", "date", "modified", "category", "tags", "summary",
 # The header fields each kind of source may have (lowercase, as Pelican reads them). Any other field, or a
 # misspelling of one (`Last-reviewed`, `Catagory`, `Tag`), is refused with the nearest of these
 # (metadata-unknown): Pelican would ignore it without a word.
-ARTICLE_FIELDS = REQUIRED_METADATA + ["slug", "status"]
+ARTICLE_FIELDS = REQUIRED_METADATA + ["key_points", "slug", "status"]
 PAGE_FIELDS = ["title", "slug", "template", "summary", "date", "modified", "last_reviewed", "status"]
 # The `Status:` values the site uses; publishing is deleting the line.
 STATUS_VALUES = {"article": ["draft"], "page": ["draft", "hidden"]}
