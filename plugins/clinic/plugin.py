@@ -9,7 +9,7 @@ from pelican.generators import ArticlesGenerator, PagesGenerator
 from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
-from . import content_rules, output_stream, read_ahead, writing_apart
+from . import content_rules, output_stream, read_ahead, sanitise, writing_apart
 from .rules import next_review_due, parse_date
 from .problems import report
 
@@ -63,6 +63,7 @@ def enforce_rules(generators):
     if problems:
         report(problems)
         raise SystemExit(1)
+    sanitise.clean_generators(generators)  # what the allow-list permits, and nothing the rules did not see
 
 
 def add_notices_to_feed(context, feed):
