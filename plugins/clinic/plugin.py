@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
-from . import assets, drafts, newpost
+from . import assets, drafts, headers, newpost
 from . import content_rules, output_stream, read_ahead, sanitise, writing_apart
 from .rules import next_review_due, parse_date
 from .problems import report
@@ -74,6 +76,7 @@ def add_notices_to_feed(context, feed):
 
 def add_template_helpers(generator):
     generator.env.globals["structured_data"] = structured_data.structured_data
+    generator.env.globals["content_security_policy"] = functools.partial(headers.meta_policy, generator.settings)
 
 
 def register():
