@@ -51,8 +51,10 @@ def _is_offlabel(article) -> bool:
 
 def enforce_rules(generators):
     problems = []
+    checked = []
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
+            checked += generator.articles
             for article in generator.articles:
                 with open(article.source_path, encoding="utf-8") as handle:
                     source = handle.read()
@@ -61,11 +63,13 @@ def enforce_rules(generators):
             problems.extend(drafts.links_to_drafts(generator.articles, [*generator.drafts, *generator.drafts_translations],
                                                    generator.settings))
         elif isinstance(generator, PagesGenerator):
-            problems.extend(p for page in generator.pages for p in content_rules.check_page(page, generator.settings))
+            pages = [*generator.pages, *generator.hidden_pages]  # hidden pages are published, just not listed
+            checked += pages
+            problems.extend(p for page in pages for p in content_rules.check_page(page, generator.settings))
     if problems:
         report(problems)
         raise SystemExit(1)
-    sanitise.clean_generators(generators)  # what the allow-list permits, and nothing the rules did not see
+    sanitise.clean_published(checked)  # what the allow-list permits, and nothing the rules did not see
 
 
 def add_notices_to_feed(context, feed):

@@ -10,8 +10,9 @@ that one list, neither trusted alone:
   asks nh3 to clean the same HTML with the same list: where nh3 would change anything the walk did not
   name (html5ever and libxml2 read some malformed HTML differently), that is refused too
   (raw-html-sanitiser). So nothing is ever removed silently: the build refuses first.
-- `clean_generators`, after the rules pass, writes nh3's result into every article and page (drafts
-  and hidden ones too), so what reaches readers is what the list permits even if the walk were wrong.
+- `clean_published`, after the rules pass, writes nh3's result into every published article and page,
+  so what reaches readers is what the list permits even if the walk were wrong. (Drafts are left as
+  written: their problems are warnings printed for the writer, and only the preview shows them.)
 
 `from_elsewhere` is the one reading of "loads from another origin": the privacy-external rule, the audit
 and nh3's attribute filter all ask it.
@@ -110,9 +111,10 @@ def scheme_of(url: str) -> str | None:
 
 
 def schemes_of(url: str) -> set[str]:
-    """The scheme as written and as it reads once percent-decoded: lxml writes a tab in `java\tscript:`
-    as %09, harmless in a browser, but the writer meant a script and is told so."""
-    return {s for s in (scheme_of(url), scheme_of(unquote(url))) if s}
+    """The scheme as written, and as it reads percent-decoded and without spaces: Markdown turns a tab
+    in `java\tscript:` into spaces and lxml writes those as %20, harmless in a browser, but the writer
+    meant a script and is told so."""
+    return {s for s in (scheme_of(url), scheme_of(unquote(url)), scheme_of(re.sub(r"\s", "", unquote(url)))) if s}
 
 
 def from_elsewhere(url: str, site_url: str = "") -> bool:
@@ -299,14 +301,10 @@ def clean(html: str, settings) -> str:
     return cleaner(allow_list(settings)).clean(html) if html else html
 
 
-def clean_generators(generators) -> None:
+def clean_published(items) -> None:
     """After the rules pass: every body and written summary, as nh3 cleans it, is what gets written."""
-    lists = ("articles", "translations", "drafts", "drafts_translations", "pages", "hidden_pages",
-             "hidden_translations", "draft_pages", "draft_translations")
-    for generator in generators:
-        for name in lists:
-            for item in getattr(generator, name, None) or []:
-                _clean_item(item)
+    for item in items:
+        _clean_item(item)
 
 
 def _clean_item(item) -> None:
