@@ -169,7 +169,11 @@ def allowed(tmp_path_factory):
     from conftest import build_site_from
 
     about = "Title: About the fixture\nModified: 2026-11-01\n\nThe clinic.\n"
-    files = {"articles/fixture.md": _article("fixture-article", GOOD_BODY), "images/diagram.svg": DIAGRAM,
+    # A written Summary is checked as the rewrite left it: its amazon-search: link is a store search by then.
+    article = _article("fixture-article", GOOD_BODY).replace(
+        "Summary: A short fixture article used by the tests.",
+        "Summary: A short fixture article; [search Amazon for TENS units](amazon-search:tens+unit).")
+    files = {"articles/fixture.md": article, "images/diagram.svg": DIAGRAM,
              "pages/about.md": about}
     return build_site_from(tmp_path_factory.mktemp("allowed"), files)
 
@@ -195,6 +199,8 @@ def test_what_our_markdown_and_rewrite_produce_passes_and_reaches_readers_unchan
     assert body.find("sup", id=re.compile(r"^fnref:")).find("a", class_="footnote-ref")
     assert body.find("a", class_="footnote-backref", title=re.compile("Back to the text"))
     assert body.find("span", class_="caps")
+    feed = (allowed.output / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    assert "amazon.com/s?k=tens+unit" in feed and "sponsored" in feed  # the summary's link, as rewritten
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
