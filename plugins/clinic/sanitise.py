@@ -203,7 +203,7 @@ def _refused_attribute(tag, name, value, allow: AllowList):
         return "raw-html-attribute", tag, name, value, f"<{tag}> has {name}=, an attribute that is not allowed ({why})"
     if name in allow.values.get(tag, {}) and value not in allow.values[tag][name]:
         return "raw-html-attribute", tag, name, value, f"<{tag}> has {name}=\"{value}\", a value that is not allowed"
-    elif name == "style":
+    if name == "style":
         properties = [part.split(":", 1)[0].strip().lower() for part in value.split(";") if part.strip()]
         if CSS_REFUSED.search(value) or any(p not in allow.style for p in properties):
             return "raw-html-attribute", tag, name, value, f"<{tag}> has style=\"{value}\", which is not allowed"
@@ -294,28 +294,21 @@ def check_raw_html(article, settings, source) -> list[Problem]:
 
 # --- The cleaning: what reaches readers -------------------------------------------------------------
 
-def cleaner(allow: AllowList) -> nh3.Cleaner:
-    return _cleaner(allow.site_url, json.dumps([sorted(allow.tags), {t: sorted(a) for t, a in allow.attributes.items()},
-                                                {t: {a: sorted(v) for a, v in p.items()} for t, p in allow.values.items()},
-                                                {t: sorted(c) for t, c in allow.classes.items()},
-                                                sorted(allow.schemes), sorted(allow.style)], sort_keys=True))
-
-
 @lru_cache(maxsize=8)
-def _cleaner(site_url: str, key: str) -> nh3.Cleaner:
-    tags, attributes, values, classes, schemes, style = json.loads(key)
-    attributes = {tag: set(names) for tag, names in attributes.items()}
-    if style:
+def cleaner(allow: AllowList) -> nh3.Cleaner:
+    """nh3 configured from the same allow-list the walk reads."""
+    attributes = {tag: set(names) for tag, names in allow.attributes.items()}
+    if allow.style:
         attributes.setdefault("*", set()).add("style")
 
     def keep(element, attribute, value):
         # Loads from another origin are privacy-external's to report; here they are simply not kept.
-        return None if _loads_elsewhere(attribute, value, site_url) else value
+        return None if _loads_elsewhere(attribute, value, allow.site_url) else value
 
-    return nh3.Cleaner(tags=set(tags), attributes=attributes, link_rel=None, url_schemes=set(schemes),
-                       tag_attribute_values={t: {a: set(v) for a, v in p.items()} for t, p in values.items()},
-                       allowed_classes={t: set(c) for t, c in classes.items()},
-                       filter_style_properties=set(style) or None, attribute_filter=keep, strip_comments=True)
+    return nh3.Cleaner(tags=set(allow.tags), attributes=attributes, link_rel=None, url_schemes=set(allow.schemes),
+                       tag_attribute_values={t: {a: set(v) for a, v in per.items()} for t, per in allow.values.items()},
+                       allowed_classes={t: set(c) for t, c in allow.classes.items()},
+                       filter_style_properties=set(allow.style) or None, attribute_filter=keep, strip_comments=True)
 
 
 def clean(html: str, settings) -> str:
