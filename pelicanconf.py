@@ -78,7 +78,8 @@ MARKDOWN = {
         "markdown.extensions.toc": {"permalink": False, "toc_depth": "2-3"},
         "markdown.extensions.footnotes": {"BACKLINK_TITLE": "Back to the text of note %d"},
         "markdown.extensions.attr_list": {},
-        "markdown.extensions.tables": {},
+        # Column alignment as align="..." rather than style="text-align: ...": the policy allows no inline style.
+        "markdown.extensions.tables": {"use_align_attribute": True},
         "markdown.extensions.md_in_html": {},
     },
     "output_format": "html5",
@@ -363,6 +364,47 @@ RSS_FEED_SUMMARY_ONLY = False
 # again and again, so a full archive in every feed (11 MB at 1,000 articles) costs every reader, and the
 # build, four times over. The archive and the sitemap list every article.
 FEED_MAX_ITEMS = 20
+
+# --- Raw HTML: the allow-list (plugins/clinic/sanitise.py, docs/rules.md) ---------------------------
+# What an article's or page's HTML may hold: what our Markdown extensions (footnotes, toc, tables,
+# attr_list, md_in_html) and the clinic rewrite (figures, FAQ <details>, lazy images, link rel, glossary
+# links with their <abbr> and accessible name) produce,
+# and nothing more. Anything else is refused with its file and line (raw-html-*); nh3 (Ammonia) then
+# cleans every body and summary with this same list before it is written.
+RAW_HTML_TAGS = [
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "code", "pre", "blockquote",
+    "ul", "ol", "li", "a", "img", "figure", "figcaption", "small", "sup", "span", "div",
+    "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "abbr",
+]
+# Attributes per tag ("*": on every tag listed above). `id` carries toc and footnote anchors.
+RAW_HTML_ATTRIBUTES = {
+    "*": ["id"],
+    "a": ["href", "title", "rel", "aria-label"],
+    "img": ["src", "alt", "title", "width", "height"],
+    "abbr": ["title"],
+}
+# Attributes allowed only with these values.
+RAW_HTML_ATTRIBUTE_VALUES = {
+    "img": {"loading": ["lazy"], "decoding": ["async"]},
+    "th": {"align": ["left", "center", "right"]},
+    "td": {"align": ["left", "center", "right"]},
+}
+# Classes per tag: the footnotes', the FAQ's, the figure credit's, the glossary links' and typogrify's. No other class, so a
+# page cannot borrow the theme's notice or visually-hidden styles.
+RAW_HTML_CLASSES = {
+    "div": ["footnote"],
+    "a": ["footnote-ref", "footnote-backref", "glossary-term"],
+    "h2": ["faq"],
+    "details": ["faq-item"],
+    "small": ["credit"],
+    "span": ["amp", "caps", "dquo", "quo"],
+}
+# Schemes a link (href) or image (src) may use; relative addresses and Pelican's {filename}/{static}
+# links have none. Images load only from this site (privacy-external), whatever their scheme.
+RAW_HTML_URL_SCHEMES = ["https", "http", "mailto", "tel"]
+# CSS properties a style="..." attribute may set: none, so no style attribute and no <style> at all
+# (the Content-Security-Policy's style-src 'self' would block them in the browser anyway).
+RAW_HTML_STYLE_PROPERTIES = []
 
 # --- Security and cache headers (safety, issue 10) ---------------------------------------------------
 # The one source of the response headers: rendered into the output's `_headers` (Netlify, Cloudflare

@@ -183,6 +183,13 @@ def test_an_affiliate_link_stripped_of_its_rel_is_caught_in_pages_and_feeds(site
 
 # --- Visibility: a notice a reader cannot see does not count ---------------------------------------------
 
+def _head(settings) -> str:
+    """The <head> every page carries (csp-missing otherwise), for the pages these tests write by hand."""
+    from clinic.headers import meta_policy
+
+    return f'<head><meta http-equiv="Content-Security-Policy" content="{meta_policy(settings)}"></head>'
+
+
 @pytest.mark.parametrize("wrapper", ['<div hidden>{}</div>', '<div class="visually-hidden">{}</div>',
                                      '<p style="display: none">{}</p>', "<details><summary>More</summary>{}</details>",
                                      "<footer>{}</footer>"])
@@ -190,7 +197,7 @@ def test_a_notice_a_reader_cannot_see_does_not_count(settings, wrapper):
     notice = wrapper.format(settings["AFFILIATE_NOTICE"])
     link = '<a href="https://www.amazon.com/dp/X" rel="sponsored nofollow noopener noreferrer">x</a>'
     summary = Summary()
-    audit_page("p/index.html", f"<main>{notice}<p>{link}</p></main><footer>{settings['MEDICAL_DISCLAIMER_SHORT']}</footer>",
+    audit_page("p/index.html", f"{_head(settings)}<main>{notice}<p>{link}</p></main><footer>{settings['MEDICAL_DISCLAIMER_SHORT']}</footer>",
                settings, False, summary)
     assert [p.rule for p in summary.problems] == ["affiliate-notice"]
 
@@ -198,11 +205,11 @@ def test_a_notice_a_reader_cannot_see_does_not_count(settings, wrapper):
 def test_a_notice_after_the_first_link_does_not_count(settings):
     link = '<a href="https://amzn.to/x" rel="sponsored nofollow noopener noreferrer">x</a>'
     summary = Summary()
-    audit_page("p/index.html", f"<main><p>{link}</p><p>{settings['AFFILIATE_NOTICE']}</p></main>"
+    audit_page("p/index.html", f"{_head(settings)}<main><p>{link}</p><p>{settings['AFFILIATE_NOTICE']}</p></main>"
                                f"<footer>{settings['MEDICAL_DISCLAIMER_SHORT']}</footer>", settings, False, summary)
     assert [p.rule for p in summary.problems] == ["affiliate-notice"]
     summary = Summary()
-    audit_page("p/index.html", f"<main><p>{settings['AFFILIATE_NOTICE']}</p><p>{link}</p></main>"
+    audit_page("p/index.html", f"{_head(settings)}<main><p>{settings['AFFILIATE_NOTICE']}</p><p>{link}</p></main>"
                                f"<footer>{settings['MEDICAL_DISCLAIMER_SHORT']}</footer>", settings, False, summary)
     assert summary.problems == [] and summary.notices_shown == 1
 

@@ -29,7 +29,7 @@ def test_an_edit_that_breaks_a_rule_fails_after_a_cached_passing_build(fixture_s
     broken = GOOD_ARTICLE.replace("Clinicians ask", "<iframe src=\"/x.html\"></iframe>\n\n![](missing.png)\n\nClinicians ask")
     failed = fixture_site({FIXTURE: broken}, TODAY, *CACHED)
     assert failed.returncode == 1, failed.stderr
-    assert _has(failed, "raw-html-iframe") and _has(failed, "image-alt-missing"), failed.stderr
+    assert _has(failed, "raw-html-element") and _has(failed, "image-alt-missing"), failed.stderr
     assert "Traceback" not in failed.stderr
     again = fixture_site({FIXTURE: broken}, TODAY, *CACHED)  # the same failure, now read from the cache
     assert again.returncode == 1 and sorted(again.lines) == sorted(failed.lines), again.stderr
@@ -54,7 +54,7 @@ def test_cached_results_equal_fresh_ones_and_follow_settings_and_files(settings,
     assert rules_cache.check_article(article, on, SOURCE) == fresh  # stores it
     assert list((tmp_path / "cache" / "rules").iterdir())
     assert rules_cache.check_article(article, on, SOURCE) == fresh  # reads it
-    assert {"privacy-external", "raw-html-script", "link-missing", "claim-flagged"} <= set(_ids(fresh))
+    assert {"privacy-external", "raw-html-element", "link-missing", "claim-flagged"} <= set(_ids(fresh))
 
     # A setting the rules read: no flagged claims, and the CDN as the site's own origin.
     changed = {**on, "FLAGGED_CLAIMS": [], "SITEURL": "https://cdn.example.org"}
@@ -80,7 +80,7 @@ def test_date_rules_always_run_and_a_changed_article_is_checked_again(settings, 
 
     article._content = "<p>Nothing loaded.</p>"
     assert rules_cache.check_article(article, on, source) == rules.check_article(article, on, source)
-    assert "raw-html-script" not in _ids(rules_cache.check_article(article, on, source))
+    assert "raw-html-element" not in _ids(rules_cache.check_article(article, on, source))
 
 
 def test_the_cache_is_only_used_with_the_content_cache(settings, tmp_path):

@@ -333,8 +333,8 @@ BAD_CASES = {
     "link-missing": ("articles/link.md", 14, "link-missing"),
     "image-missing": ("articles/image.md", 14, "image-missing"),
     "image-alt-missing": ("articles/noalt.md", 14, "image-alt-missing"),
-    "raw-html-script": ("articles/script.md", 14, "raw-html-script"),
-    "raw-html-iframe": ("articles/iframe.md", 14, "raw-html-iframe"),
+    "raw-html-element": ("articles/script.md", 14, "raw-html-element"),
+    "raw-html-url": ("articles/link.md", 14, "raw-html-url"),
 }
 
 
@@ -372,7 +372,7 @@ def test_a_raw_script_in_a_page_fails_the_build_too(fixture_site):
     page = "Title: About the fixture\nModified: 2026-11-01\n\nHello.\n\n<script>alert(1)</script>\n"
     result = fixture_site({"articles/fixture.md": GOOD_ARTICLE, "pages/about.md": page})
     assert result.returncode == 1
-    assert any(re.match(r"^\S*pages/about\.md:6: raw-html-script: ", line) for line in result.lines), result.stderr
+    assert any(re.match(r"^\S*pages/about\.md:6: raw-html-element: ", line) for line in result.lines), result.stderr
 
 
 def test_no_built_page_has_inline_script_or_style_that_the_csp_would_block(site):

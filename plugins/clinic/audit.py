@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import affiliate
+from . import affiliate, headers
 from .problems import Problem, line_of
 from .rules import CSS_URL, external_loads
 from .tree import ELEMENTS, SEPARATE_TEXT, classes, parsed, text
@@ -31,9 +31,10 @@ TRACKERS = re.compile(r"gtag\(|google-analytics|googletagmanager|fbq\(|_paq\.pus
 # Every setting the page and feed checks read. Workers and the cache see only these, so a check that starts
 # reading another setting fails loudly (KeyError) until it is added here, and the cache key covers it.
 AUDITED_SETTINGS = ("MEDICAL_DISCLAIMER", "EMERGENCY_NOTICE", "OFFLABEL_NOTICE", "MEDICAL_DISCLAIMER_SHORT",
-                    "AFFILIATE_NOTICE", "AFFILIATE_LINK_PATTERNS", "AFFILIATE_REL", "SITEURL", "SITE_PUBLIC_URL")
+                    "AFFILIATE_NOTICE", "AFFILIATE_LINK_PATTERNS", "AFFILIATE_REL", "SITEURL", "SITE_PUBLIC_URL",
+                    "SECURITY_HEADERS")
 # The checks' own code: a cached pass must not outlive a change to what a pass means.
-AUDIT_CODE = ("audit.py", "rules.py", "affiliate.py", "tree.py", "problems.py")
+AUDIT_CODE = ("audit.py", "rules.py", "affiliate.py", "tree.py", "problems.py", "headers.py", "sanitise.py")
 
 
 @dataclass
@@ -387,6 +388,33 @@ def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary
     summary.disclaimers_shown += bool(shown)
     _audit_affiliate(rel, root, settings, summary)
     _audit_privacy(rel, root, html, settings, summary)
+    _audit_policy(rel, root, settings, summary)
+
+
+def _audit_policy(rel: str, root, settings, summary: Summary) -> None:
+    """GitHub Pages sends none of our headers: each page must carry the policy itself, before anything
+    it would govern (a meta policy covers only what the browser meets after it)."""
+    head = _first(root, "head")
+    wanted = headers.meta_policy(settings)
+    metas = [m for m in root.iter("meta") if (m.get("http-equiv") or "").strip().lower() == "content-security-policy"]
+    first = metas[0] if metas else None
+    earlier = None
+    for node in (head.iter(ELEMENTS) if first is not None and head is not None else ()):
+        if node is first:
+            break
+        if node.tag in ("link", "script", "style", "base", "img"):
+            earlier = earlier if earlier is not None else node
+    if first is None or head is None or next(first.iterancestors("head"), None) is None:
+        message = "the page carries no Content-Security-Policy <meta> in its <head>"
+    elif " ".join((first.get("content") or "").split()) != " ".join(wanted.split()):
+        message = f"the page's Content-Security-Policy <meta> is not SECURITY_HEADERS' policy ({wanted})"
+    elif earlier is not None:
+        message = f"the Content-Security-Policy <meta> comes after a <{earlier.tag}>, which it then does not govern"
+    else:
+        return
+    summary.problems.append(Problem(rel, _line(first if first is not None else head), "csp-missing", message,
+                                    "render <meta http-equiv=\"Content-Security-Policy\" content=\"{{ content_security_policy() }}\"> "
+                                    "right after <meta charset> in base.html"))
 
 
 def _affiliate_links(root, patterns) -> list:

@@ -1,8 +1,8 @@
-"""Safety rules on one article's HTML: no raw scripts or embeds, no dangling links, no image without alt.
+"""Safety rules on one article's HTML: only allow-listed HTML, no dangling links, no image without alt.
 
 Same shape as rules.py (article, settings, source) -> [Problem]; registered in rules.ARTICLE_RULES.
-Markdown passes raw HTML through, so a pasted `<script>` or store widget would reach readers and break
-the Content-Security-Policy; a link to a missing file would become a dead link.
+Markdown passes raw HTML through, so a pasted `<script>` or store widget would reach readers: the
+allow-list (sanitise.py, RAW_HTML_* in settings) refuses it. A link to a missing file would be a dead link.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 from .footnotes import check_footnotes
 from .problems import Problem, relative
-from .tree import ELEMENTS, parsed
+from .sanitise import check_raw_html
+from .tree import parsed
 
-EMBEDS = ("iframe", "frame", "object", "embed")
 # Pelican's intra-site link syntax: {filename}, {static}, {attach} (or |filename|), then a path.
 INTERNAL_LINK_RE = re.compile(r"^(?:\{(filename|static|attach)\}|\|(filename|static|attach)\|)(.*)$")
 
@@ -34,28 +34,6 @@ def _as_written(source: str, url: str) -> str:
     """A link target as the writer wrote it: the rewrite percent-encodes them ("my file.md" is "my%20file.md")."""
     url = url.strip()
     return url if url in source else unquote(url)
-
-
-def check_raw_html(article, settings, source) -> list[Problem]:
-    path = relative(article.source_path)
-    root = _tree(article)
-    problems = []
-    for tag in root.iter("script"):
-        problems.append(Problem(path, _line(source, r"<script"), "raw-html-script",
-                                "the article contains a <script> element",
-                                "remove it; articles carry no scripts (the site's Content-Security-Policy blocks them)"))
-    for tag in root.iter(ELEMENTS):
-        handlers = sorted(a for a in tag.attrib if a.lower().startswith("on"))
-        scripted = [a for a in ("href", "src") if str(tag.get(a, "")).strip().lower().startswith("javascript:")]
-        for attr in handlers + scripted:
-            problems.append(Problem(path, _line(source, re.escape(attr) + r"\s*="), "raw-html-script",
-                                    f"<{tag.tag}> has a script in its {attr} attribute",
-                                    "remove the attribute; articles carry no scripts"))
-    for tag in root.iter(*EMBEDS):
-        problems.append(Problem(path, _line(source, "<" + tag.tag), "raw-html-iframe",
-                                f"the article embeds an <{tag.tag}> ({tag.get('src') or tag.get('data') or 'no source'})",
-                                "remove it and link to the page instead; embeds load another site into ours"))
-    return problems
 
 
 def _target(value: str, article, settings) -> Path | None:
@@ -109,4 +87,6 @@ def check_page(page, settings) -> list[Problem]:
     """The same rules on a static page (About, Contact, ...), which the editorial rules do not cover."""
     with open(page.source_path, encoding="utf-8") as handle:
         source = handle.read()
-    return [problem for rule in RULES for problem in rule(page, settings, source)]
+    from .rules import check_privacy  # rules.py imports this module: not at the top
+
+    return [problem for rule in [*RULES, check_privacy] for problem in rule(page, settings, source)]

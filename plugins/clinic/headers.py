@@ -1,5 +1,7 @@
 """HTTP response headers for the hosts we document, all rendered from SECURITY_HEADERS and CACHE_HEADERS.
 
+- every page's `<meta http-equiv="Content-Security-Policy">` (GitHub Pages sends no headers of ours):
+  the policy less the directives a meta policy ignores, through the `content_security_policy()` global;
 - `_headers` in the output root: Netlify and Cloudflare Pages read it (a post-build step writes it);
 - docs/hosting/nginx.conf: an nginx server snippet (`python -m clinic.headers nginx > docs/hosting/nginx.conf`);
 - clinic.serve sends the same headers when asked, so the browser tests run under the real policy.
@@ -21,8 +23,19 @@ NGINX_HEADER = """\
 """
 
 
+# Directives a policy delivered in <meta> ignores (CSP Level 3, 4.2 and 4.3): only a header carries them.
+META_IGNORED = ("frame-ancestors", "report-uri", "report-to", "sandbox")
+
+
 def security_headers(settings: dict) -> dict[str, str]:
     return dict(settings.get("SECURITY_HEADERS", {}))
+
+
+def meta_policy(settings: dict) -> str:
+    """The Content-Security-Policy of SECURITY_HEADERS as a <meta> tag can carry it."""
+    policy = security_headers(settings).get("Content-Security-Policy", "")
+    directives = [part.strip() for part in policy.split(";") if part.strip()]
+    return "; ".join(d for d in directives if d.split()[0].lower() not in META_IGNORED)
 
 
 def render_headers_file(settings: dict) -> str:

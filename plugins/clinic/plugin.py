@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
+
 from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
 from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
-from . import assets, drafts, glossary, newpost
-from . import content_rules, links, output_stream, plain_rules, read_ahead, writing_apart
+from . import assets, drafts, glossary, headers, newpost
+from . import content_rules, links, output_stream, plain_rules, read_ahead, sanitise, writing_apart
 from . import dates, guide_rules, placement
 from .rules import next_review_due, parse_date
 from .problems import report
@@ -64,10 +66,12 @@ def _is_offlabel(article) -> bool:
 
 def enforce_rules(generators):
     problems = []
+    checked = []
     if generators:
         problems.extend(glossary.problems(generators[0].settings))
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
+            checked += generator.articles
             for article in generator.articles:
                 with open(article.source_path, encoding="utf-8") as handle:
                     source = handle.read()
@@ -76,13 +80,16 @@ def enforce_rules(generators):
             problems.extend(drafts.links_to_drafts(generator.articles, [*generator.drafts, *generator.drafts_translations],
                                                    generator.settings))
         elif isinstance(generator, PagesGenerator):
-            problems.extend(p for page in generator.pages for p in content_rules.check_page(page, generator.settings))
-            problems.extend(p for page in generator.pages for p in guide_rules.check_page(page, generator.settings))
+            pages = [*generator.pages, *generator.hidden_pages]  # hidden pages are published, just not listed
+            checked += pages
+            problems.extend(p for page in pages for p in content_rules.check_page(page, generator.settings))
+            problems.extend(p for page in pages for p in guide_rules.check_page(page, generator.settings))
     if generators:
         problems.extend(placement.unread_markdown(generators, generators[0].settings))
     if problems:
         report(problems)
         raise SystemExit(1)
+    sanitise.clean_published(checked)  # what the allow-list permits, and nothing the rules did not see
 
 
 def add_notices_to_feed(context, feed):
@@ -113,6 +120,7 @@ def add_template_helpers(generator):
     generator.env.globals["structured_data"] = structured_data.structured_data
     # A function, so each run (livereload builds in one process) reads the glossary file as it is now.
     generator.env.globals["glossary_entries"] = lambda: glossary.entries(generator.settings)
+    generator.env.globals["content_security_policy"] = functools.partial(headers.meta_policy, generator.settings)
 
 
 def register():

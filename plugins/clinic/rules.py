@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from urllib.parse import urlsplit
 
 from . import claims, people, preflight
 from .dates import parse_date, today  # noqa: F401 - the one date parser and clock; rules.parse_date/today stay importable
 from .fields import spelled
 from .problems import Problem, line_of, relative
+from .sanitise import from_elsewhere
 from .tree import ELEMENTS, parsed, rel, text
 
 # Markup that makes a browser fetch something: (tag, attribute).
@@ -192,8 +192,7 @@ def external_loads(html: str, site_url: str = "") -> list[str]:
                 found.append(url)
     for style in [text(s) for s in by_tag.get("style", [])] + [n.get("style") for n in styled]:
         found += CSS_URL.findall(style)
-    own = urlsplit(site_url).netloc.lower()
-    return [url for url in found if re.match(r"^(https?:)?//", url, re.IGNORECASE) and urlsplit(url).netloc.lower() != own]
+    return [url for url in found if from_elsewhere(url, site_url)]
 
 
 def check_notice_metadata(article, settings, source) -> list[Problem]:
