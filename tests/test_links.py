@@ -13,7 +13,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import GOOD_ARTICLE
+from conftest import BODY_END, GOOD_ARTICLE
 
 FIXTURE = "articles/fixture.md"
 # The second article, the page and the image that the links point at.
@@ -22,9 +22,6 @@ OTHER = (GOOD_ARTICLE.replace("Title: A fixture article about sleep and pain", "
          .replace("Clinicians ask about both.", "Clinicians ask about both.\n\n## Risks\n\nSome risks are known."))
 PAGE = "Title: Contact us\nModified: 2026-11-01\n\nWrite to the clinic.\n\n## Opening hours\n\nWeekdays.\n"
 IMAGE = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>Box</title><rect width="10" height="10"/></svg>'
-# The body of GOOD_ARTICLE ends at its first blank line after the header plus one paragraph; new text
-# goes after that paragraph, on line 14 onwards.
-BODY_END = "Clinicians ask about both.[^treede]\n"
 FIRST_NEW_LINE = GOOD_ARTICLE[:GOOD_ARTICLE.index(BODY_END) + len(BODY_END)].count("\n") + 2
 
 
@@ -213,7 +210,7 @@ BAD_FOOTNOTES = {
                             FIRST_NEW_LINE + 1),
     "definition never referenced": (GOOD_ARTICLE + "[^unused]: Nobody N. A paper. *A Journal*. 2020. <https://doi.org/10.1000/1>\n",
                                     "footnote-unused", GOOD_ARTICLE.count("\n") + 1),
-    "definition referenced only in code": (GOOD_ARTICLE.replace("[^treede]\n", "`[^treede]`\n", 1),
+    "definition referenced only in code": (GOOD_ARTICLE.replace("[^treede] ", "`[^treede]` ", 1),
                                            "footnote-unused", GOOD_ARTICLE.count("\n")),
     "key defined twice": (GOOD_ARTICLE.replace("[^treede]: ", "[^raja]: Raja SN. A second paper. 2021. <https://doi.org/10.1000/2>\n[^treede]: "),
                           "footnote-unused", GOOD_ARTICLE.count("\n") - 1),

@@ -10,10 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from clinic import headers
-from conftest import GOOD_ARTICLE
+from conftest import BODY_END, GOOD_ARTICLE
 
 DIAGRAM = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>A box</title><rect width="10" height="10"/></svg>'
-FIRST_PARAGRAPH = "Poor sleep and long-lasting pain often travel together.[^raja] Clinicians ask about both.[^treede]\n"
 
 # name: (Markdown written after the first paragraph, at line 14, the line the problem names, rule id)
 BAD = {
@@ -91,7 +90,7 @@ BAD = {
 
 def _article(name: str, body: str) -> str:
     text = GOOD_ARTICLE.replace("Slug: fixture-article", f"Slug: {name}")
-    return text.replace(FIRST_PARAGRAPH, f"{FIRST_PARAGRAPH}\n{body}\n")
+    return text.replace(BODY_END, f"{BODY_END}\n{body}\n")
 
 
 @pytest.fixture(scope="module")

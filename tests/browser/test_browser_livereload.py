@@ -18,12 +18,11 @@ import urllib.request
 
 import pytest
 
-from conftest import FIXTURE_TODAY, GOOD_ARTICLE, ROOT, make_content
+from conftest import BODY_END, FIXTURE_TODAY, GOOD_ARTICLE, ROOT, make_content
 
 pytestmark = pytest.mark.browser
 
 FIXTURE = "articles/fixture.md"
-BODY_END = "Clinicians ask about both.[^treede]\n"
 NEW_LINE = GOOD_ARTICLE[:GOOD_ARTICLE.index(BODY_END) + len(BODY_END)].count("\n") + 2
 # Each save, what the page must then show: the panel's lines (none after a good build) and a text of the page.
 SAVES = [
