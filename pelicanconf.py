@@ -104,9 +104,9 @@ SITEMAP = {
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
     # Every page a reader can reach is public and listed, listings included (they are linked from every
-    # article); only the search page (noindex), the 404 page, drafts and robots.txt (a template page, not
-    # HTML) are not. Patterns are regexes.
-    "exclude": [r"^search/", r"^404\.html$", r"^drafts/", r"^robots\.txt$"],
+    # article); only the search page (noindex), the 404 page, drafts, robots.txt (a template page, not
+    # HTML) and the writers' editor at /admin/ (noindex) are not. Patterns are regexes.
+    "exclude": [r"^search/", r"^404\.html$", r"^drafts/", r"^robots\.txt$", r"^admin/"],
 }
 
 # --- The clinic (examples: the clinic replaces every value before publishing) -------------------
@@ -127,7 +127,8 @@ CLINIC = {
 EXAMPLE_MARKERS = ["Example", "example", "555 01", "(555) 01", "00000"]
 
 # --- People: authors and medical reviewers, referred to by key from article metadata ------------
-# These are placeholders, marked as such, that the clinic replaces with its real staff.
+# These are placeholders, marked as such, that the clinic replaces with its real staff. Only people
+# with "reviews": True may be an article's Reviewer (the rule reviewer-not-allowed, and the CMS's list).
 PEOPLE = {
     "example-writer": {
         "name": "Example Writer",
@@ -137,11 +138,13 @@ PEOPLE = {
     "example-physician": {
         "name": "Example Physician",
         "credentials": "MD, anesthesiology and pain medicine",
+        "reviews": True,
         "bio": "Placeholder entry: the clinic replaces it with the licensed physician who reviews articles.",
     },
     "example-pharmacist": {
         "name": "Example Pharmacist",
         "credentials": "PharmD",
+        "reviews": True,
         "bio": "Placeholder entry: the clinic replaces it with the pharmacist who reviews medicine content.",
     },
 }
@@ -266,3 +269,22 @@ CACHE_HEADERS = {
     # Every template links theme files through asset(), which adds ?v=<content hash> (clinic.assets).
     "/theme/*": "public, max-age=31536000, immutable",
 }
+
+# --- The writers' editor at /admin/ (Sveltia CMS; plugins/clinic/cms_admin.py, docs/cms.md) ---------
+# Its config.yml is generated from the settings above at every build: categories, people, reviewers,
+# required fields. Only the backend is set here. GitHub mode on the deployed site; on localhost the CMS
+# also offers "Work with Local Repository" (the writer's own checkout).
+CMS_ADMIN_PATH = "admin"
+CMS_BACKEND = {"name": "github", "repo": "example-clinic/website", "branch": "main"}
+# Key points (the `key_points` list at the top of an article): how many the editor asks for.
+KEY_POINTS_MIN = 3
+KEY_POINTS_MAX = 5
+# /admin/ gets this policy instead of SECURITY_HEADERS' one (a <meta> in its page, and headers.py for
+# the hosts): the editor styles itself inline, reads images it holds as blob: and data: URLs, and after
+# sign-in talks to GitHub's API (and its status page) and shows GitHub avatars. No other script.
+CMS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' blob: data: https://avatars.githubusercontent.com; font-src 'self'; "
+    "connect-src 'self' blob: data: https://api.github.com https://www.githubstatus.com; media-src 'self' blob:; "
+    "object-src 'none'; frame-src 'self' blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)

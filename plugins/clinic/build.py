@@ -127,9 +127,9 @@ def shaping_steps():
 
     Each step is `step(output: Path, settings: dict) -> list[Problem]`.
     """
-    from . import assets
+    from . import assets, cms_admin
 
-    return [assets.minify_output]
+    return [cms_admin.write_admin, assets.minify_output]
 
 
 def finishing_lanes():
@@ -226,8 +226,9 @@ def run_checks(output: Path, snapshot, settings: dict, *, assets: bool = True) -
     """The asset check on the output (`assets`), and the audit of its snapshot (None: not asked for)."""
     from .assets import check_asset_urls
     from .audit import audit_snapshot
+    from .cms_admin import check_admin
 
-    problems = check_asset_urls(output, settings) if assets else []
+    problems = check_asset_urls(output, settings) + check_admin(output, settings) if assets else []
     return problems + (audit_snapshot(snapshot, settings).problems if snapshot is not None else [])
 
 

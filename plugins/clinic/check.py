@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .audit import audit
+from .cms_admin import check_admin
 from .build import load_settings
 from .problems import report
 
@@ -23,10 +24,12 @@ def main(argv=None) -> int:
     if not (output / "index.html").is_file():
         print(f"{output}:0: check-output: there is no built site here; run 'invoke build' first", file=sys.stderr)
         return 1
-    summary = audit(output, load_settings(args.settings))
+    settings = load_settings(args.settings)
+    summary = audit(output, settings)
+    problems = summary.problems + check_admin(output, settings)
     print("\n".join(summary.lines()))
-    report(summary.problems)
-    return 1 if summary.problems else 0
+    report(problems)
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":
