@@ -197,25 +197,27 @@ def write_admin(output: Path, settings: dict) -> list[Problem]:
     return []
 
 
-FOREIGN_URL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
-
-
 def check_admin(output: Path, settings: dict) -> list[Problem]:
     """The audit's part for /admin/: kept out of search engines, under its own policy, loading only our files."""
+    import lxml.html
+
     if not settings.get("CMS_ADMIN_PATH"):
         return []
     rel = f"{admin_path(settings)}/index.html"
     page = Path(output) / rel
     if not page.is_file():
-        return [Problem(rel, 0, "cms-admin", "the editor's page is missing", "keep cms_admin.write_admin among the build's shaping steps")]
-    html = page.read_text(encoding="utf-8")
+        return [Problem(rel, 0, "cms-admin", "the editor's page is missing",
+                        "keep cms_admin.write_admin among the build's shaping steps")]
+    root = lxml.html.fromstring(page.read_bytes())
+    metas = {(m.get("name") or m.get("http-equiv") or "").lower(): m.get("content") or "" for m in root.iter("meta")}
     problems = []
-    if not re.search(r"""<meta\s+name=["']?robots["']?\s+content=["']?noindex""", html):
+    if "noindex" not in metas.get("robots", ""):
         problems.append(Problem(rel, 1, "cms-admin", "the editor's page is not noindex", "keep its robots meta"))
-    if meta_policy(settings) not in html.replace("&#x27;", "'"):
+    if metas.get("content-security-policy") != meta_policy(settings):
         problems.append(Problem(rel, 1, "cms-admin", "the editor's page lacks CMS_CONTENT_SECURITY_POLICY",
                                 "keep the policy <meta> that index_html writes"))
-    if FOREIGN_URL.search(html):
+    loads = [node.get("src") or node.get("href") or "" for node in root.iter("script", "link", "img", "iframe")]
+    if any(re.match(r"^\s*(https?:)?//", url, re.IGNORECASE) for url in loads):
         problems.append(Problem(rel, 1, "cms-admin", "the editor's page loads a file from another origin",
                                 "serve every file of the editor from /admin/ (cms_vendor.py)"))
     return problems

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pelican.utils import slugify
 
-from . import preflight
+from . import front_matter, preflight
 from .problems import Problem, relative
 
 
@@ -38,8 +38,8 @@ def today_at_clinic(settings: dict, now: datetime.datetime | None = None) -> dat
     return (now or datetime.datetime.now(datetime.UTC)).astimezone(zone).date()
 
 
-def header_of(source: str) -> dict[str, str]:
-    """The header fields, lowercase key -> value, read with the grammar Pelican's Markdown reader uses."""
+def header_of(source: str) -> dict[str, str | list[str]]:
+    """The header fields, lowercase key -> value (a list for a YAML list), as the build reads them."""
     return {key: value for key, (_line, value) in preflight.header(source)[0].items()}
 
 
@@ -48,7 +48,8 @@ def tags_in_use(articles_dir: Path) -> list[str]:
     tags = set()
     for path in sorted(Path(articles_dir).glob("*.md")):
         value = header_of(path.read_text(encoding="utf-8")).get("tags", "")
-        tags |= {t.strip().lower() for t in value.split(",") if t.strip() and "TODO" not in t}
+        items = value if isinstance(value, list) else value.split(",")
+        tags |= {t.strip().lower() for t in items if t.strip() and "TODO" not in t}
     return sorted(tags)
 
 
@@ -69,29 +70,35 @@ def _person(role: str, key: str | None, people: dict, marker: str) -> str:
     return f"{marker} {role}: one of {', '.join(people)}"
 
 
-# Last_reviewed stays empty, not marked: the build rejects a date field it cannot read even in a
+# last_reviewed stays empty, not marked: the build rejects a date field it cannot read even in a
 # draft, while an empty one is only reported (and fails the build once the draft line is gone).
-REVIEW_HINT = "the day the reviewer signs off, write that date (YYYY-MM-DD) in Last_reviewed and Modified"
+REVIEW_HINT = "the day the reviewer signs off, write that date (YYYY-MM-DD) in last_reviewed and modified"
 
 
 def render(title: str, category: str, slug: str, today: datetime.date, settings: dict, *,
            tags: list[str] = (), author: str | None = None, reviewer: str | None = None) -> str:
-    """The draft's text. Every line the writer must change carries the marker (TODO)."""
+    """The draft's text, YAML front matter as the CMS writes it. Every line the writer must change
+    carries the marker (TODO)."""
     todo = settings.get("NEWPOST_TODO_MARKER", "TODO")
     people = settings.get("PEOPLE", {})
+    reviewers = {key: person for key, person in people.items() if person.get("reviews")}
     tag_hint = f" from: {', '.join(tags)}" if tags else ""
-    return f"""\
-Title: {title}
-Date: {today}
-Modified: {today}
-Category: {category}
-Tags: {todo} 2-4 lowercase tags, comma-separated, reusing existing ones{tag_hint}
-Slug: {slug}
-Summary: {todo} one or two plain sentences saying what the reader will learn (no links, no markup).
-Author: {_person("author", author, people, todo)}
-Reviewer: {_person("reviewer", reviewer, people, todo) if reviewer else _person("reviewer", None, people, todo) + "; " + REVIEW_HINT}
-Last_reviewed:
-Status: draft
+    fields = [
+        ("title", title), ("date", str(today)), ("modified", str(today)), ("category", category),
+        ("tags", [f"{todo} 2-4 lowercase tags, one per line, reusing existing ones{tag_hint}"]),
+        ("slug", slug),
+        ("summary", f"{todo} one or two plain sentences saying what the reader will learn (no links, no markup)."),
+    ]
+    if settings.get("KEY_POINTS_MIN"):
+        fields.append(("key_points", [f"{todo} key point {n}: one plain sentence a reader should take away."
+                                      for n in range(1, settings["KEY_POINTS_MIN"] + 1)]))
+    fields += [
+        ("author", _person("author", author, people, todo)),
+        ("reviewer", reviewer or _person("reviewer", None, reviewers, todo) + "; " + REVIEW_HINT),
+        ("last_reviewed", ""),
+        ("status", "draft"),
+    ]
+    return "\n".join(front_matter.dump(fields)) + f"""
 
 {todo} first paragraph: who this article is for and what it covers, in a calm voice a patient can follow.
 
@@ -122,6 +129,9 @@ def check(title: str, category: str, slug: str, settings: dict, articles_dir: Pa
         if key and key not in people:
             problems.append(Problem(target, 0, "new-post-person", f"{role} '{key}' is not in PEOPLE",
                                     f"use one of: {', '.join(people)}"))
+        elif key and role == "reviewer" and not people[key].get("reviews"):
+            problems.append(Problem(target, 0, "new-post-person", f"'{key}' does not review articles",
+                                    f"use one of: {', '.join(k for k, p in people.items() if p.get('reviews'))}"))
     existing = slugs_in_use(articles_dir).get(slug) if slug else None
     if existing is not None:
         problems.append(Problem(target, 0, "new-post-exists", f"the slug '{slug}' is already used by {relative(str(existing))}",

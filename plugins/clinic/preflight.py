@@ -1,14 +1,21 @@
 """Checks on the Markdown sources that must run before Pelican reads them.
 
 Pelican reports an undecodable file, an empty file or a bad date as "Could not process" with no reason
-and no line, and a header line without a colon silently ends the header (the fields after it become
-body text). Reading the raw files first gives each of these its own rule id and line.
+and no line, a header line without a colon silently ends the header (the fields after it become body
+text), and YAML front matter that does not parse leaves the article with no metadata at all. Reading the
+raw files first gives each of these its own rule id and line.
+
+The header is YAML front matter between `---` lines (what the CMS writes), or, in a file without one,
+Python-Markdown's `Key: value` lines (the format before it, which Pelican still reads).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+import yaml
+from pelican.plugins.yaml_metadata.yaml_metadata import HEADER_RE as YAML_HEADER_RE
 
 from .problems import Problem, relative
 
@@ -17,6 +24,8 @@ META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 META_MORE_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 FENCE_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
 DATE_FIELDS = ("date", "modified", "last_reviewed")
+# Fields that are lists in YAML: written as one text ("tags: a, b"), Pelican would read a single tag "a, b".
+LIST_FIELDS = ("tags", "key_points")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
 
 
@@ -36,8 +45,21 @@ def sources(settings: dict) -> dict[str, list[Path]]:
     return found
 
 
-def header(text: str) -> tuple[dict[str, tuple[int, str]], list[tuple[int, str]]]:
-    """The header fields as {key: (line, value)}, and the lines that break the header grammar."""
+def is_yaml(text: str) -> bool:
+    """Whether the file opens with YAML front matter: the test pelican-yaml-metadata's reader makes, or
+    an opening `---` that the reader would not accept (no closing line), which is a broken header."""
+    return bool(YAML_HEADER_RE.fullmatch(text)) or text.lstrip().startswith("---")
+
+
+def header(text: str) -> tuple[dict[str, tuple[int, str | list[str]]], list[tuple[int, str]]]:
+    """The header fields as {key: (line, value)}, and the lines that break the header grammar.
+
+    Keys are lowercase. A value is the text as written (str; a YAML date stays '2026-11-01', unquoted
+    text loses its quotes); a YAML list is a list of str. Lines count from 1 in the whole file.
+    """
+    if is_yaml(text):
+        fields, broken, _reasons = yaml_header(text)
+        return fields, broken
     lines = text.splitlines()
     fields: dict[str, tuple[int, str]] = {}
     broken: list[tuple[int, str]] = []
@@ -57,6 +79,64 @@ def header(text: str) -> tuple[dict[str, tuple[int, str]], list[tuple[int, str]]
     return fields, broken
 
 
+def yaml_header(text: str) -> tuple[dict, list[tuple[int, str]], list[str]]:
+    """header() for YAML front matter, with the reason each broken line is broken.
+
+    Read as YAML nodes, not values: their marks give each key's line, and their text is what the writer
+    wrote, so a date the YAML loader could not even build ('2026-13-01') still reaches the date check.
+    """
+    match = YAML_HEADER_RE.fullmatch(text)
+    lines = text.splitlines()
+    if not match:
+        opening = next(n for n, line in enumerate(lines, start=1) if line.strip())
+        return {}, [(opening, lines[opening - 1])], ["the front matter has no closing '---' line"]
+    offset = text.count("\n", 0, match.start("metadata"))  # the opening '---' is line offset + 1
+    try:
+        root = yaml.compose(match.group("metadata"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        number = offset + 1 + (mark.line if mark else 1)
+        number = min(max(number, offset + 2), len(lines))
+        return {}, [(number, lines[number - 1])], [_yaml_reason(error)]
+    if root is None:
+        return {}, [], []
+    if not isinstance(root, yaml.MappingNode):
+        number = offset + 1 + root.start_mark.line
+        return {}, [(number, lines[number - 1])], ["the front matter is not a list of 'key: value' lines"]
+    fields, broken, reasons = {}, [], []
+    for key_node, value_node in root.value:
+        number = offset + 1 + key_node.start_mark.line
+        key = str(key_node.value).lower() if isinstance(key_node, yaml.ScalarNode) else ""
+        value = _node_text(value_node)
+        if not key or value is None:
+            broken.append((number, lines[number - 1]))
+            reasons.append("a field's value must be a text or a list of texts")
+        elif key in fields:
+            broken.append((number, lines[number - 1]))
+            reasons.append(f"'{key}' is already set on line {fields[key][0]}")
+        elif key in LIST_FIELDS and isinstance(value, str) and value:
+            broken.append((number, lines[number - 1]))
+            reasons.append(f"'{key}' must be a list, one '- item' line each, not one text")
+        else:
+            fields[key] = (number, value)
+    return fields, broken, reasons
+
+
+def _node_text(node):
+    if isinstance(node, yaml.ScalarNode):
+        return "" if node.tag.endswith(":null") and node.value in ("", "~", "null", "Null", "NULL") else node.value
+    if isinstance(node, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in node.value):
+        return [item.value for item in node.value]
+    return None
+
+
+def _yaml_reason(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if "mapping values are not allowed" in problem:
+        return "a value holds ': '; put the whole value in double quotes"
+    return f"the YAML does not parse ({problem})"
+
+
 def check_file(path: Path) -> tuple[list[Problem], dict | None]:
     """Problems in one source file, and its header fields when it could be read."""
     shown = relative(str(path))
@@ -71,12 +151,21 @@ def check_file(path: Path) -> tuple[list[Problem], dict | None]:
     if not text.strip():
         return [Problem(shown, 1, "file-empty", "the file is empty",
                         "write the article, with its header, or delete the file")], None
-    fields, broken = header(text)
-    problems = [
-        Problem(shown, number, "metadata-malformed", f"header line {line.strip()!r} is not 'Key: value'",
-                "write each header line as 'Key: value' (a colon after the key), with no blank line inside the header")
-        for number, line in broken
-    ]
+    if is_yaml(text):
+        fields, broken, reasons = yaml_header(text)
+        problems = [
+            Problem(shown, number, "metadata-malformed", f"front matter line {line.strip()!r}: {reason}",
+                    "write each line as 'key: value' or a '- item' of a list, between the two '---' lines "
+                    "(docs/writing.md, section 2)")
+            for (number, line), reason in zip(broken, reasons)
+        ]
+    else:
+        fields, broken = header(text)
+        problems = [
+            Problem(shown, number, "metadata-malformed", f"header line {line.strip()!r} is not 'Key: value'",
+                    "write each header line as 'Key: value' (a colon after the key), with no blank line inside the header")
+            for number, line in broken
+        ]
     problems += _check_dates(shown, fields)
     return problems, fields
 
@@ -90,10 +179,12 @@ def _check_dates(shown: str, fields: dict) -> list[Problem]:
             continue
         line, value = fields[key]
         try:
+            if not isinstance(value, str):
+                raise ValueError(value)
             get_date(value)
         except ValueError:
-            problems.append(Problem(shown, line, "date-unparseable", f"{key.title()}: {value!r} is not a date",
-                                    f"write it as YYYY-MM-DD, e.g. '{key.title()}: 2026-11-01'"))
+            problems.append(Problem(shown, line, "date-unparseable", f"{key}: {value!r} is not a date",
+                                    f"write it as YYYY-MM-DD, e.g. '{key}: 2026-11-01'"))
     return problems
 
 

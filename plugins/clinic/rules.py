@@ -29,8 +29,10 @@ ALLOW_MARKER = re.compile(r"<!--\s*allow-claim:\s*(?P<phrase>[^;>]+?)\s*;\s*revi
 
 
 def header_fields(source: str) -> dict[str, tuple[str, int]]:
-    """The header as preflight reads it (Python-Markdown's meta grammar): lowercase key -> (value, line)."""
-    return {key: (value, line) for key, (line, value) in preflight.header(source)[0].items()}
+    """The header as preflight reads it (YAML front matter, or the older meta grammar): lowercase key ->
+    (value, line), a YAML list's items joined by ', ' so every rule compares text."""
+    return {key: (", ".join(value) if isinstance(value, list) else value, line)
+            for key, (line, value) in preflight.header(source)[0].items()}
 
 
 def _field(article, source, name) -> tuple[str, int]:
@@ -52,8 +54,8 @@ def check_metadata(article, settings, source) -> list[Problem]:
     for name in settings.get("REQUIRED_METADATA", []):
         value, line = _field(article, source, name)
         if not value:
-            problems.append(_problem(article, line, "metadata-missing", f"the '{name.title()}:' field is missing or empty",
-                                     f"add a line '{name.title()}: ...' to the header at the top of the file"))
+            problems.append(_problem(article, line, "metadata-missing", f"the '{name}:' field is missing or empty",
+                                     f"fill it in in the editor, or add a line '{name}: ...' to the front matter at the top of the file"))
     return problems
 
 
@@ -93,13 +95,13 @@ def check_review(article, settings, source) -> list[Problem]:
         return []  # metadata-missing or metadata-date already says so
     now, months = today(settings), settings.get("REVIEW_INTERVAL_MONTHS", 12)
     if reviewed > now:
-        return [_problem(article, line, "review-in-future", f"'Last_reviewed: {value}' is after today ({now})",
+        return [_problem(article, line, "review-in-future", f"'last_reviewed: {value}' is after today ({now})",
                          "set it to the date the reviewer actually signed the article off")]
     due = next_review_due(reviewed, settings)
     if due < now:
         return [_problem(article, line, "review-overdue",
                          f"last reviewed {reviewed}, review was due {due} (every {months} months)",
-                         "have the reviewer check the article again, then update 'Last_reviewed:' and 'Modified:'")]
+                         "have the reviewer check the article again, then update 'last_reviewed:' and 'modified:'")]
     return []
 
 
@@ -111,6 +113,10 @@ def check_people(article, settings, source) -> list[Problem]:
         if value and value not in people:
             problems.append(_problem(article, line, "person-unknown", f"{name} '{value}' is not a key in PEOPLE",
                                      f"use one of: {', '.join(sorted(people))}; or ask for the person to be added to PEOPLE in pelicanconf.py"))
+        elif value and name == "reviewer" and not people[value].get("reviews"):
+            allowed = sorted(key for key, person in people.items() if person.get("reviews"))
+            problems.append(_problem(article, line, "reviewer-not-allowed", f"'{value}' is not one of the people who review articles",
+                                     f"use one of: {', '.join(allowed)} (PEOPLE entries with \"reviews\": True)"))
     return problems
 
 
@@ -222,7 +228,7 @@ def external_loads(html: str, site_url: str = "") -> list[str]:
 
 def check_notice_metadata(article, settings, source) -> list[Problem]:
     pattern = re.compile(settings.get("RULES_NOTICE_METADATA", r"affiliate|notice|disclaimer|disclosure"), re.IGNORECASE)
-    return [_problem(article, line, "affiliate-notice-disabled", f"'{name.title()}:' tries to change a required notice",
+    return [_problem(article, line, "affiliate-notice-disabled", f"'{name}:' tries to change a required notice",
                      "remove the line; the notices come from settings and an article cannot switch them off")
             for name, (_, line) in header_fields(source).items() if pattern.search(name)]
 
