@@ -281,10 +281,10 @@ KEY_POINTS_MIN = 3
 KEY_POINTS_MAX = 5
 # /admin/ gets this policy instead of SECURITY_HEADERS' one (a <meta> in its page, and headers.py for
 # the hosts): the editor styles itself inline, reads images it holds as blob: and data: URLs, and after
-# sign-in talks to GitHub's API (and its status page) and shows GitHub avatars. No other script.
+# sign-in talks to GitHub's API and shows GitHub avatars. No other script.
 CMS_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' blob: data: https://avatars.githubusercontent.com; font-src 'self'; "
-    "connect-src 'self' blob: data: https://api.github.com https://www.githubstatus.com; media-src 'self' blob:; "
+    "connect-src 'self' blob: data: https://api.github.com; media-src 'self' blob:; "
     "object-src 'none'; frame-src 'self' blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )

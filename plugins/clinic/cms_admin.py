@@ -57,10 +57,10 @@ def article_fields(settings: dict) -> list[dict]:
         _date("modified", "Modified", "The day of the last real change; never before Date."),
         {"name": "category", "label": "Category", "widget": "select", "options": list(settings.get("CATEGORIES", []))},
         {"name": "tags", "label": "Tags", "widget": "list",
-         "hint": "2 to 4 lowercase tags, separated by commas; reuse existing ones."},
+         "hint": "2 to 4 lowercase tags, one per item; reuse existing ones."},
         {"name": "slug", "label": "Slug", "widget": "string", "pattern": ["^[a-z0-9]+(-[a-z0-9]+)*$",
                                                                           "lowercase words joined by hyphens"],
-         "hint": "The web address, /articles/<slug>/. Do not change it once the article is published."},
+         "hint": "The web address: /articles/ then the slug. Do not change it once the article is published."},
         {"name": "summary", "label": "Summary", "widget": "text",
          "hint": "One or two plain sentences: no links, no markup."},
         {"name": "key_points", "label": "Key points", "widget": "list",
@@ -78,8 +78,8 @@ def article_fields(settings: dict) -> list[dict]:
          "hint": "Choose Published only when every field is filled in and the reviewer has signed off."},
         {"name": "body", "label": "Body", "widget": "markdown", "modes": ["raw", "rich_text"],
          "editor_components": ["figure"],
-         "hint": f"Use ## for sections. Cite sources as footnotes, [^key]. Affiliate links use "
-                 f"[search Amazon for TENS units](amazon-search:tens+unit). Leave no {todo}."},
+         "hint": f"Use ## for sections. Cite sources as footnotes, `[^key]`. Affiliate links are Amazon searches: "
+                 f"`[search Amazon for TENS units](amazon-search:tens+unit)`, the words joined by +. Leave no {todo}."},
     ]
     required = set(settings.get("REQUIRED_METADATA", [])) - set(EMPTY_IN_DRAFTS) | {"slug", "status", "body"}
     required |= {"key_points"} if settings.get("KEY_POINTS_MIN") else set()
@@ -99,6 +99,12 @@ def page_fields(settings: dict) -> list[dict]:
     ]
 
 
+def _asset(path: str, settings: dict) -> str:
+    from .assets import asset_url
+
+    return asset_url(path, settings)
+
+
 def config(settings: dict) -> dict:
     content = Path(settings.get("PATH", "content")).name
     articles, pages = (settings.get(key, [default])[0] for key, default in
@@ -108,6 +114,8 @@ def config(settings: dict) -> dict:
     return {
         "backend": dict(settings.get("CMS_BACKEND", {"name": "github"})),
         "site_url": settings.get("SITE_PUBLIC_URL", ""),
+        # Without it the editor asks for the URL "undefined" (a 404 in the console on every load).
+        "logo_url": _asset("img/favicon.svg", settings),
         # Pelican's own link to a static file, so what the editor inserts is what docs/writing.md shows.
         "media_folder": f"{content}/{images}",
         "public_folder": f"{{static}}/{images}",
@@ -191,6 +199,7 @@ def write_admin(output: Path, settings: dict) -> list[Problem]:
         _link_or_copy(source, folder / name)
     (folder / cms_vendor.VERSION_FILE).write_text(json.dumps({"version": cms_vendor.CMS_VERSION}) + "\n",
                                                    encoding="utf-8")
+    (folder / cms_vendor.STATUS_FILE).write_text("{}\n", encoding="utf-8")
     (folder / "config.yml").write_text(render_config(settings), encoding="utf-8")
     (folder / SCRIPT).write_text(cms_script(settings), encoding="utf-8")
     (folder / "index.html").write_text(index_html(settings), encoding="utf-8")

@@ -12,6 +12,7 @@
   CMS.registerEditorComponent({
     id: "figure",
     label: "Figure (image with alt text and caption)",
+    icon: "image",  // a Material Symbols name: without one the editor asks for the URL "undefined"
     fields: [
       { name: "image", label: "Image (saved to content/images/)", widget: "image", required: true },
       { name: "alt", label: "Alt text", widget: "string", required: true,
@@ -27,6 +28,7 @@
       return `![${String(alt || "").replace(/[\[\]]/g, "").trim()}](${image}${title ? ` "${title}"` : ""})`;
     },
     toPreview: ({ image, alt }) => {
+      if (!image) return "";  // the editor renders an empty one first: an <img src=undefined> is a 404
       const img = document.createElement("img");
       img.src = image;
       img.alt = alt || "";

@@ -6,8 +6,8 @@ sha256 of each file we serve, both recorded below. Nothing is committed but thes
 needs Node: a fresh machine fetches them on its first build (a CI runner reaches the npm registry) into
 VENDOR_DIR, and every later build links them from there.
 
-The bundle as published would contact two other sites before anyone signs in: fonts from jsDelivr and a
-version check on UNPKG. PATCHES point those at our own copies, and give back pinch-zoom (the bundle's
+The bundle as published would contact three other sites before anyone signs in: fonts from jsDelivr, a
+version check on UNPKG and GitHub's status page. PATCHES point those at our own copies, and give back pinch-zoom (the bundle's
 viewport says maximum-scale=1, which axe reports). Each patch must match exactly once, so a new release
 that moves the code fails here, loudly, rather than leaking a request. How to update: docs/cms.md.
 
@@ -51,7 +51,7 @@ FILES = [
     Pinned("@sveltia/cms", CMS_VERSION,
            "sha512-J+Qoik9kGMk2L7vNpOQrnDmFRi+NB6vwJ0f657YtsxWH0P8WYSYRRSRC2pQ/jGGbVlM//Pg/WIgmkpswqoo3gQ==",
            "package/dist/sveltia-cms.js", "sveltia-cms.js",
-           "2aa2f3b1446934f2f753539317788a06ea0bfaf6e27930116c08c286db9e80b5"),
+           "062dfaf9d121c3c26a2aa371bf8208456f80687cdeeedf8d0a714d45fa726ed4"),
     Pinned("@fontsource-variable/source-sans-3", "5.3.0",
            "sha512-dpi0GZk7EQe2tYpg6Q0Fx0OmUgnuGu+0rHPgtXqtKhglYmJuP7jZ12Mu1uN+NfRaJRY1Emn8AQJEWzmoZ4wa9g==",
            "package/files/source-sans-3-latin-wght-normal.woff2", "fonts/source-sans-3-latin-wght-normal.woff2",
@@ -79,9 +79,13 @@ PATCHES = [
      "fonts/material-symbols-outlined-latin-wght-normal.woff2"),
     # The update check asks UNPKG for the latest version every hour; ours answers with the pinned one.
     ("sveltia-cms.js", "`${iP}/package.json`", "`version.json`"),
+    # GitHub's status page is asked on every load, before sign-in; ours holds no status, so the editor
+    # shows none (a writer who cannot save is told by GitHub's own error).
+    ("sveltia-cms.js", "`https://www.githubstatus.com/api/v2/status.json`", "`github-status.json`"),
     ("sveltia-cms.js", "`maximum-scale=1`,", ""),
 ]
 VERSION_FILE = "version.json"
+STATUS_FILE = "github-status.json"
 
 
 class VendorError(Exception):
