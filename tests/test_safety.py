@@ -33,7 +33,8 @@ REAL_CLINIC = {"name": "Riverside Pain Medicine", "phone": "+1 617 432 1000", "p
                "booking_url": "https://riverside-pain.org/book"}
 REAL_PEOPLE = {
     "dana-reyes": {"name": "Dana Reyes", "credentials": "Medical writer", "bio": "Writes the clinic's articles."},
-    "sam-okafor": {"name": "Sam Okafor", "credentials": "MD, pain medicine", "bio": "Reviews every article."},
+    "sam-okafor": {"name": "Sam Okafor", "credentials": "MD, pain medicine", "bio": "Reviews every article.",
+                   "reviews": True},
 }
 REAL_SITE = {"SITENAME": "Riverside Pain Medicine", "SITE_PUBLIC_URL": "https://riverside-pain.org",
              "SITEURL": "https://riverside-pain.org", "AFFILIATE_TAG": "riversidepain-20"}
