@@ -58,21 +58,29 @@ def livereload(c, port=PORT):
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
-    from clinic.build import live_rebuild
+    from clinic.build import live_rebuild, load_settings
+    from clinic.cms_admin import stderr_kept, write_build_status
 
     # livereload skips a reload that comes within 3 s of the last one, so a quick second save would leave
     # the page stale; one rebuild here takes well under a second, so 1 s still merges the files of one save.
     LiveReloadHandler.DEFAULT_RELOAD_TIME = 1
 
+    settings = load_settings(DEV_SETTINGS)
+
     def rebuild():
-        if live_rebuild(DEV_SETTINGS, OUTPUT):
+        # The editor at /admin/ shows the problem lines too (a writer saving there may not see this terminal).
+        with stderr_kept() as printed:
+            failed = live_rebuild(DEV_SETTINGS, OUTPUT)
+        write_build_status(OUTPUT, settings, printed, bool(failed))
+        if failed:
             print("The preview was not updated: fix the problems above, then save again.", file=sys.stderr)
 
     rebuild()
     server = Server()
     for path in ("content/", "theme/", "plugins/clinic/", "pelicanconf.py"):
         server.watch(str(ROOT / path), rebuild)
-    print(f"Live preview at http://{HOST}:{port}/ (rebuilds on save; Ctrl+C stops)")
+    print(f"Live preview at http://{HOST}:{port}/ (rebuilds on save; Ctrl+C stops); "
+          f"the editor at http://{HOST}:{port}/admin/")
     server.serve(host=HOST, port=int(port), root=str(OUTPUT))
 
 

@@ -11,10 +11,12 @@ A shaping step of the build (build.py) writes the folder; check_admin is the aud
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import shutil
+import sys
 from html import escape
 from pathlib import Path
 
@@ -146,6 +148,8 @@ def meta_policy(settings: dict) -> str:
 
 
 def index_html(settings: dict) -> str:
+    """The editor's page. It has no </head> (the HTML parser closes the head itself): `invoke livereload`
+    puts its reload script before that tag, and the editor must not reload on every save it makes."""
     from .assets import asset_url
 
     policy = escape(meta_policy(settings), quote=True)
@@ -161,7 +165,6 @@ def index_html(settings: dict) -> str:
 <title>Editor · {escape(settings.get('SITENAME', ''))}</title>
 <link rel="icon" href="{icon}" type="image/svg+xml">
 <link href="config.yml" type="application/yaml" rel="cms-config-url">
-</head>
 <body>
 <script src="{cms_vendor.FILES[0].serve_as}"></script>
 <script src="{SCRIPT}"></script>
@@ -177,6 +180,41 @@ def cms_script(settings: dict) -> str:
 
     template = (Path(__file__).with_name("cms_components.js")).read_text(encoding="utf-8")
     return template.replace("__PREVIEW_STYLE__", json.dumps(asset_url("css/site.css", settings)))
+
+
+# What `invoke livereload` tells the editor after each rebuild (cms_components.js shows it on localhost).
+BUILD_STATUS = "build-status.json"
+PROBLEM_LINE = re.compile(r"^\S.*?:\d+: [a-z][a-z0-9-]*: ")
+
+
+class _Tee:
+    def __init__(self, stream, kept: list[str]):
+        self.stream, self.kept = stream, kept
+
+    def write(self, text):
+        self.kept.append(text)
+        return self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
+
+
+@contextlib.contextmanager
+def stderr_kept():
+    """What the build prints to stderr, still printed, and kept: its problem lines."""
+    kept: list[str] = []
+    with contextlib.redirect_stderr(_Tee(sys.stderr, kept)):
+        yield kept
+
+
+def write_build_status(output: Path, settings: dict, printed: list[str], failed: bool) -> None:
+    """After a live rebuild: whether it failed, and its problem lines, beside the editor. A failed build
+    leaves the last good output in place; this one file in it says why the preview did not change."""
+    folder = Path(output) / admin_path(settings)
+    if not settings.get("CMS_ADMIN_PATH") or not folder.is_dir():
+        return
+    lines = [line for line in "".join(printed).splitlines() if PROBLEM_LINE.match(line)] if failed else []
+    (folder / BUILD_STATUS).write_text(json.dumps({"ok": not failed, "problems": lines}) + "\n", encoding="utf-8")
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -200,6 +238,7 @@ def write_admin(output: Path, settings: dict) -> list[Problem]:
     (folder / cms_vendor.VERSION_FILE).write_text(json.dumps({"version": cms_vendor.CMS_VERSION}) + "\n",
                                                    encoding="utf-8")
     (folder / cms_vendor.STATUS_FILE).write_text("{}\n", encoding="utf-8")
+    (folder / BUILD_STATUS).write_text(json.dumps({"ok": True, "problems": []}) + "\n", encoding="utf-8")
     (folder / "config.yml").write_text(render_config(settings), encoding="utf-8")
     (folder / SCRIPT).write_text(cms_script(settings), encoding="utf-8")
     (folder / "index.html").write_text(index_html(settings), encoding="utf-8")

@@ -35,4 +35,38 @@
       return img.outerHTML;
     },
   });
+
+  // Editing a checkout with `invoke livereload` running: after each save the build runs, and when it
+  // fails, its problem lines are shown here, one per line, until a save fixes them (build-status.json).
+  if (!["localhost", "127.0.0.1", "[::1]"].includes(location.hostname)) return;
+  const banner = document.createElement("section");
+  banner.setAttribute("role", "alert");
+  banner.setAttribute("aria-label", "Build problems");
+  Object.assign(banner.style, {
+    position: "fixed", insetInline: "0", bottom: "0", zIndex: "10000", maxHeight: "40vh", overflow: "auto",
+    margin: "0", padding: "0.75rem 1rem", background: "#fff4e5", color: "#4a2a00",
+    borderTop: "3px solid #b35c00", font: "14px/1.45 system-ui, sans-serif",
+  });
+  let shown = "";
+  const show = (status) => {
+    const text = status && !status.ok ? status.problems.join("\n") : "";
+    if (text === shown) return;
+    shown = text;
+    banner.replaceChildren();
+    if (!text) return banner.remove();
+    const heading = document.createElement("strong");
+    heading.textContent = "The last save does not build, so the preview still shows the version before it. Fix:";
+    const list = document.createElement("ul");
+    for (const line of status.problems) {
+      const item = document.createElement("li");
+      item.textContent = line;
+      list.append(item);
+    }
+    banner.append(heading, list);
+    document.body.append(banner);
+  };
+  const poll = () => fetch("build-status.json", { cache: "no-store" })
+    .then((response) => (response.ok ? response.json() : null)).then(show, () => {});
+  poll();
+  setInterval(poll, 2000);
 })();

@@ -243,3 +243,25 @@ def test_an_article_saved_with_a_broken_rule_is_refused_by_the_build_with_that_r
     assert result.returncode == 1
     assert any(re.search(rf"content/articles/sleep-and-chronic-pain\.md:{line}: claim-flagged: 'miracle'", found)
                for found in result.lines), result.stderr
+
+
+def test_a_save_that_breaks_the_live_build_shows_its_problems_in_the_editor(browser, editor_origin,
+                                                                          test_repo_site, settings, screenshots):
+    """What `invoke livereload` writes after a failed rebuild (cms_admin.write_build_status) reaches the
+    writer in the editor, and goes once a save builds again."""
+    from clinic.cms_admin import write_build_status
+
+    line = "content/articles/sleep.md:14: claim-flagged: 'miracle' is a claim regulators flag; say what the evidence shows"
+    context, page, watch = open_editor(browser, editor_origin)
+    try:
+        write_build_status(test_repo_site, settings, ["Building...\n", line + "\n", "1 problem found\n"], failed=True)
+        alert = page.get_by_role("alert", name="Build problems")
+        alert.wait_for()
+        assert alert.get_by_role("listitem").all_inner_texts() == [line]
+        page.screenshot(path=screenshots / "admin-build-problems-1280.png")
+        write_build_status(test_repo_site, settings, [], failed=False)
+        alert.wait_for(state="detached")
+        assert watch.problems(page) == []
+    finally:
+        write_build_status(test_repo_site, settings, [], failed=False)
+        context.close()
