@@ -3,6 +3,7 @@
 
     .venv/bin/python scripts/migrate_front_matter.py          # rewrite content/ in place, list what changed
     .venv/bin/python scripts/migrate_front_matter.py --check  # change nothing; exit 1 if a file is left
+    .venv/bin/python scripts/migrate_front_matter.py --content DIR   # another content folder
 
 `Key: value` lines become `key: value` (keys in lowercase), `Tags: a, b` a list, and a value continued
 on lines indented by four spaces (`Key_points:` and its points) a list with one item per line. The body
@@ -26,14 +27,15 @@ from clinic.preflight import sources  # noqa: E402
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
-    settings = {"PATH": str(ROOT / "content"), "ARTICLE_PATHS": ["articles"], "PAGE_PATHS": ["pages"]}
+    content = Path(argv[argv.index("--content") + 1]).resolve() if "--content" in argv else ROOT / "content"
+    settings = {"PATH": str(content), "ARTICLE_PATHS": ["articles"], "PAGE_PATHS": ["pages"]}
     failed = left = 0
     for path in [p for paths in sources(settings).values() for p in paths]:
         text = path.read_text(encoding="utf-8-sig")
         try:
             new, _lines = from_meta(text)
         except NotMigrated as error:
-            print(f"{path.relative_to(ROOT)}: not migrated, {error}; fix the header, then run this again", file=sys.stderr)
+            print(f"{path.relative_to(content.parent)}: not migrated, {error}; fix the header, then run this again", file=sys.stderr)
             failed += 1
             continue
         if new == text:
@@ -41,7 +43,7 @@ def main(argv: list[str]) -> int:
         left += 1
         if not check:
             path.write_text(new, encoding="utf-8")
-        print(f"{path.relative_to(ROOT)}: {'would be migrated' if check else 'migrated'}")
+        print(f"{path.relative_to(content.parent)}: {'would be migrated' if check else 'migrated'}")
     return 1 if failed or (check and left) else 0
 
 

@@ -78,6 +78,7 @@ def test_the_editor_is_served_from_our_files_pinned_by_checksum(site):
 
 def test_a_tampered_file_is_refused_and_removed(tmp_path):
     vendor = tmp_path / "vendor"
+    cms_vendor.ensure()  # fetched once per machine
     shutil.copytree(cms_vendor.VENDOR_DIR, vendor)
     first = cms_vendor.FILES[1]
     local = next(vendor.rglob(first.serve_as.rsplit("/", 1)[-1]))
