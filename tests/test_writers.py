@@ -282,5 +282,5 @@ def test_a_published_article_linking_to_a_draft_or_future_post_is_rejected(fixtu
     found = [line for line in result.lines if ": link-to-draft: " in line]
     assert len(found) == 2 and all(re.search(r"(^|/)content/articles/published\.md:12: ", line) for line in found), \
         result.stderr
-    assert any("Status: draft" in line for line in found) and any(f"dated {future}" in line for line in found)
+    assert any("status: draft" in line for line in found) and any(f"dated {future}" in line for line in found)
     assert not result.output.exists()

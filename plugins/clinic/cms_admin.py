@@ -94,6 +94,8 @@ def page_fields(settings: dict) -> list[dict]:
     return [
         {"name": "title", "label": "Title", "widget": "string", "required": True},
         {"name": "slug", "label": "Slug", "widget": "string", "required": True},
+        # The page's own template (contact, disclaimer...): kept as it is, not for writers to change.
+        {"name": "template", "label": "Template", "widget": "hidden", "required": False},
         _date("modified", "Modified", "The day of the last real change.") | {"required": False},
         {"name": "summary", "label": "Summary", "widget": "text", "required": False},
         {"name": "body", "label": "Body", "widget": "markdown", "required": True,

@@ -1,7 +1,7 @@
 """Start a new article: a draft whose every header field is filled in or marked for the writer.
 
 The draft builds as it is (to drafts/ in development, nowhere in production). A writer finishes it by
-replacing each TODO marker with a value and deleting the `Status: draft` line; nothing else.
+replacing each TODO marker with a value and setting `status: published`; nothing else.
 Pure functions below; `invoke new-post` is the thin task that calls `create()`.
 """
 
