@@ -105,9 +105,9 @@ SITEMAP = {
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "weekly", "pages": "monthly"},
     # Every page a reader can reach is public and listed, listings included (they are linked from every
-    # article); only the search page (noindex), the 404 page, drafts and robots.txt (a template page, not
-    # HTML) are not. Patterns are regexes.
-    "exclude": [r"^search/", r"^404\.html$", r"^drafts/", r"^robots\.txt$"],
+    # article); only the search page (noindex), the 404 page, drafts, robots.txt (a template page, not
+    # HTML) and the writers' editor at /admin/ (noindex) are not. Patterns are regexes.
+    "exclude": [r"^search/", r"^404\.html$", r"^drafts/", r"^robots\.txt$", r"^admin/"],
 }
 
 # --- The clinic (examples: the clinic replaces every value before publishing) -------------------
@@ -206,8 +206,8 @@ REQUIRED_METADATA = ["title", "date", "modified", "category", "tags", "summary",
 # (metadata-unknown): Pelican would ignore it without a word.
 ARTICLE_FIELDS = REQUIRED_METADATA + ["key_points", "slug", "status"]
 PAGE_FIELDS = ["title", "slug", "template", "summary", "date", "modified", "last_reviewed", "status"]
-# The `Status:` values the site uses; publishing is deleting the line.
-STATUS_VALUES = {"article": ["draft"], "page": ["draft", "hidden"]}
+# The `Status:` values the site uses: publishing is `published` (what the editor writes) or no line at all.
+STATUS_VALUES = {"article": ["draft", "published"], "page": ["draft", "hidden", "published"]}
 # docs/writing.md: "700 to 1,500 words", "2 to 4 lowercase tags", a summary of "one or two plain sentences".
 ARTICLE_WORDS_MIN = 700
 ARTICLE_WORDS_MAX = 1500
@@ -444,3 +444,19 @@ KEY_POINTS_MAX = 5
 GLOSSARY_PATH = "glossary.yml"
 GLOSSARY_URL = "glossary/"
 GLOSSARY_SAVE_AS = "glossary/index.html"
+
+# --- The writers' editor at /admin/ (Sveltia CMS; plugins/clinic/cms_admin.py, docs/cms.md) ---------
+# Its config.yml is generated from the settings above at every build: categories, people, reviewers,
+# required fields. Only the backend is set here. GitHub mode on the deployed site; on localhost the CMS
+# also offers "Work with Local Repository" (the writer's own checkout).
+CMS_ADMIN_PATH = "admin"
+CMS_BACKEND = {"name": "github", "repo": "example-clinic/website", "branch": "main"}
+# /admin/ gets this policy instead of SECURITY_HEADERS' one (a <meta> in its page, and headers.py for
+# the hosts): the editor styles itself inline, reads images it holds as blob: and data: URLs, and after
+# sign-in talks to GitHub's API and shows GitHub avatars. No other script.
+CMS_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' blob: data: https://avatars.githubusercontent.com; font-src 'self'; "
+    "connect-src 'self' blob: data: https://api.github.com; media-src 'self' blob:; "
+    "object-src 'none'; frame-src 'self' blob:; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)

@@ -43,11 +43,13 @@ def preview(c, output=str(OUTPUT)):
 def serve(c, port=PORT, production=False):
     """Build the site, then serve it at a local address with the hosts' security headers (CSP and all)."""
     from clinic.build import load_settings
+    from clinic.headers import by_path
     from clinic.serve import serve_forever
 
     settings_file = PROD_SETTINGS if production else DEV_SETTINGS
     _build(settings_file)
-    serve_forever(OUTPUT, HOST, int(port), load_settings(settings_file)["SECURITY_HEADERS"])
+    settings = load_settings(settings_file)
+    serve_forever(OUTPUT, HOST, int(port), settings["SECURITY_HEADERS"], by_path(settings))
 
 
 @task(help={"port": "port to listen on"})

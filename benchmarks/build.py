@@ -126,7 +126,7 @@ def prepare(workdir: Path, count: int) -> Path:
     shutil.copytree(workdir / "content", workdir / "content-bare")
     for page in (workdir / "content-bare" / "pages").glob("*.md"):
         lines = page.read_text(encoding="utf-8").splitlines(keepends=True)
-        page.write_text("".join(l for l in lines if not l.startswith("Template:")), encoding="utf-8")
+        page.write_text("".join(l for l in lines if not l.lower().startswith("template:")), encoding="utf-8")
     return synthetic
 
 

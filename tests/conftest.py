@@ -61,6 +61,13 @@ def site(tmp_path_factory) -> Path:
     return output
 
 
+def site_pages(site: Path) -> list[Path]:
+    """The HTML pages readers get: every page but the search index's files and the writers' editor at
+    /admin/ (no public page: tests/test_cms.py holds it to its own rules)."""
+    return sorted(p for p in site.rglob("*.html")
+                  if p.relative_to(site).parts[0] not in ("pagefind", load_settings(PROD_SETTINGS)["CMS_ADMIN_PATH"]))
+
+
 def article_sources() -> list[Path]:
     """The articles readers get: drafts and future-dated posts are left out of production."""
     import datetime

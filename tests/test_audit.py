@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from clinic.audit import Summary, audit_page
-from conftest import GOOD_ARTICLE, ROOT
+from conftest import GOOD_ARTICLE, ROOT, site_pages
 
 TODAY = 'RULES_TODAY="2026-11-15"'
 ARTICLE_PAGE = "articles/fixture-article/index.html"
@@ -38,7 +38,7 @@ def test_invoke_check_on_the_real_build_reports_zero_problems_on_one_screen(site
     lines = done.stdout.strip().splitlines()
     assert len(lines) <= 20, "the summary should fit on one screen"
     figures = summary_figures(done.stdout)
-    pages = list(site.rglob("*.html"))
+    pages = site_pages(site)
     assert figures["pages checked"] == len(pages)
     assert figures["problems"] == 0
     assert figures["disclaimers shown"] >= len(pages), "every page shows a disclaimer (feeds add more)"

@@ -20,7 +20,7 @@ from bs4 import BeautifulSoup
 from clinic import affiliate, search_index
 from clinic.audit import normalise
 from clinic.structured_data import to_json
-from conftest import GOOD_ARTICLE, PROD_SETTINGS, article_sources, metadata_of
+from conftest import GOOD_ARTICLE, PROD_SETTINGS, article_sources, metadata_of, site_pages
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NOT_PUBLIC = {"404.html", "search/index.html"}
@@ -37,7 +37,7 @@ def text(node) -> str:
 
 
 def html_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if not p.relative_to(site).as_posix().startswith("pagefind/"))
+    return site_pages(site)
 
 
 def public_pages(site: Path) -> list[Path]:

@@ -10,7 +10,7 @@ import pytest
 from pelican.contents import Article
 from pelican.readers import Readers
 
-from clinic import content, dates, preflight, rules
+from clinic import content, dates, front_matter, preflight, rules
 from conftest import CONTENT, GOOD_ARTICLE, article_sources
 
 # Fixture builds measure the review interval to a fixed day, so they read the same next year.
@@ -57,6 +57,60 @@ def test_a_fixture_that_breaks_the_rule_is_refused_by_id_file_and_line(fixture_s
     assert any(expected.match(line) for line in result.lines), result.stderr
     assert "Traceback" not in result.stderr
     assert not result.output.exists(), "a refused build must not leave an output directory"
+
+
+@pytest.mark.parametrize("rule", sorted(BAD))
+def test_in_yaml_front_matter_each_rule_names_the_same_field_or_phrase(fixture_site, rule):
+    """The same bad article, migrated to YAML as the CMS writes it: the same rule, on the line that the
+    offending line moved to."""
+    text, sets, line = BAD[rule]
+    migrated, moved = front_matter.from_meta(text)
+    assert migrated.startswith("---\n")
+    result = fixture_site({FIXTURE: migrated}, TODAY, *sets)
+    assert result.returncode == 1, result.stderr
+    line = 1 if rule == "metadata-missing" else moved[line]  # a missing field: the file's first line, in both
+    expected = re.compile(rf"^(.*/)?content/{re.escape(FIXTURE)}:{line}: {re.escape(rule)}: .+; .+")
+    assert any(expected.match(found) for found in result.lines), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not result.output.exists()
+
+
+YAML_GOOD = front_matter.from_meta(GOOD_ARTICLE)[0]
+# Front matter the YAML reader would misread or drop: (what the writer wrote instead of line 2 onwards'
+# field, the rule, the line).
+YAML_BAD = {
+    "a colon in a plain value": (YAML_GOOD.replace("summary: A short", "summary: Sleep: a short"), "metadata-malformed", 10),
+    "no closing line": (YAML_GOOD.replace("\n---\n", "\n\n", 1).replace("---\n", "---\n", 1), "metadata-malformed", 1),
+    "a key twice": (YAML_GOOD.replace("category: Chronic Pain", "category: Chronic Pain\nCategory: Guides"),
+                    "metadata-malformed", 6),
+    "tags as one text": (re.sub(r"tags:\n  - sleep\n  - evidence", "tags: sleep, evidence", YAML_GOOD),
+                         "metadata-malformed", 6),
+    "a nested value": (YAML_GOOD.replace("author: example-writer", "author:\n  name: example-writer"),
+                       "metadata-malformed", 11),
+    "a date YAML cannot build": (YAML_GOOD.replace("last_reviewed: 2026-11-01", "last_reviewed: 2026-11-31"),
+                                 "date-unparseable", 13),
+    "a date that is no date": (YAML_GOOD.replace("date: 2026-10-01", "date: next week"), "date-unparseable", 3),
+    "a tab for an indent": (YAML_GOOD.replace("  - evidence", "\t- evidence"), "metadata-malformed", 8),
+}
+
+
+@pytest.mark.parametrize("case", sorted(YAML_BAD))
+def test_yaml_front_matter_the_reader_would_misread_is_refused_at_its_line(fixture_site, case):
+    text, rule, line = YAML_BAD[case]
+    result = fixture_site({FIXTURE: text}, TODAY)
+    assert result.returncode == 1, result.stderr
+    expected = re.compile(rf"^(.*/)?content/{re.escape(FIXTURE)}:{line}: {re.escape(rule)}: .+; .+")
+    assert any(expected.match(found) for found in result.lines), result.stderr
+    assert "Traceback" not in result.stderr and not result.output.exists()
+
+
+def test_the_good_fixture_article_in_yaml_builds_to_the_same_page(fixture_site, tmp_path):
+    meta = fixture_site({FIXTURE: GOOD_ARTICLE}, TODAY)
+    assert meta.returncode == 0, meta.stderr
+    page = (meta.output / "articles" / "fixture-article" / "index.html").read_bytes()
+    yaml_site = fixture_site({FIXTURE: YAML_GOOD}, TODAY)
+    assert yaml_site.returncode == 0, yaml_site.stderr
+    assert (yaml_site.output / "articles" / "fixture-article" / "index.html").read_bytes() == page
 
 
 def test_the_good_fixture_article_passes_every_rule(fixture_site):

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from clinic.audit import normalise
 from clinic.images import intrinsic_size
 from clinic.rules import add_months
-from conftest import GOOD_ARTICLE, ROOT, article_sources, metadata_of
+from conftest import GOOD_ARTICLE, ROOT, article_sources, metadata_of, site_pages
 
 WEIGHT_BUDGET = 30 * 1024  # per article page: HTML plus the stylesheet, gzip-compressed
 
@@ -26,7 +26,7 @@ def soup_of(path: Path) -> BeautifulSoup:
 
 
 def html_pages(site: Path) -> list[Path]:
-    return sorted(site.rglob("*.html"))
+    return site_pages(site)
 
 
 def article_page(site: Path, source: Path) -> Path:

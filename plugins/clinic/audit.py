@@ -110,7 +110,9 @@ def read_output(output: Path, settings) -> Snapshot:
     output = Path(output)
     pattern = article_glob(settings)
     offlabel = offlabel_pages(output, settings)
-    files = _ours(output)
+    # The writers' editor (/admin/) is no public page: cms_admin.check_admin holds it to its own rules.
+    admin = settings.get("CMS_ADMIN_PATH")
+    files = [rel for rel in _ours(output) if not (admin and rel.startswith(admin.strip("/") + "/"))]
     pages = [("page", rel, (output / rel).read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel)
              for rel in files if rel.endswith(".html")]
     feeds = [("feed", rel, (output / rel).read_bytes(), False, False)

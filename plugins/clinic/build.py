@@ -192,9 +192,9 @@ def shaping_steps():
 
     Each step is `step(output: Path, settings: dict) -> list[Problem]`.
     """
-    from . import assets
+    from . import assets, cms_admin
 
-    return [assets.minify_output]
+    return [cms_admin.write_admin, assets.minify_output]
 
 
 def finishing_lanes():
@@ -294,9 +294,11 @@ def run_checks(output: Path, snapshot, settings: dict, *, assets: bool = True,
     links.check_output_links), and the audit of its snapshot (None: not asked for)."""
     from .assets import check_asset_urls
     from .audit import audit_snapshot
+    from .cms_admin import check_admin
     from .links import check_output_links
 
-    problems = (check_asset_urls(output, settings) if assets else []) + check_output_links(output, settings, links)
+    problems = ((check_asset_urls(output, settings) + check_admin(output, settings) if assets else [])
+                + check_output_links(output, settings, links))
     return problems + (audit_snapshot(snapshot, settings).problems if snapshot is not None else [])
 
 

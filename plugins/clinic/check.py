@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .audit import audit
+from .cms_admin import check_admin
 from .build import load_settings
 from .links import check_output_links
 from .problems import Problem, relative, report
@@ -28,7 +29,7 @@ def main(argv=None) -> int:
         return 1
     settings = load_settings(args.settings)
     summary = audit(output, settings)
-    summary.problems.extend(check_output_links(output, settings))
+    summary.problems.extend(check_output_links(output, settings) + check_admin(output, settings))
     print("\n".join(summary.lines()))
     report(summary.problems)
     return 1 if summary.problems else 0

@@ -1,7 +1,7 @@
-"""Drafts (`Status: draft`, or dated in the future) and the build.
+"""Drafts (`status: draft`, or dated in the future) and the build.
 
 In development a draft is checked by the same rules as a published article, but its problems are only
-listed, never stop the preview: the writer fixes them before deleting `Status: draft`, when the same rules
+listed, never stop the preview: the writer fixes them before setting `status: published`, when the same rules
 start to fail the build. Production (publishconf.py, DRAFT_SAVE_AS = "") writes no drafts, so there is
 nothing to list there. Either way a published article may not link to a draft: in production it would
 lead nowhere.
@@ -63,7 +63,7 @@ def links_to_drafts(articles, drafts, settings: dict) -> list[Problem]:
             draft = unpublished.get(os.path.realpath(base / rel.lstrip("/")))
             if draft is None:
                 continue
-            why = ("it says 'Status: draft'" if str(draft.metadata.get("status", "")).lower() == "draft"
+            why = ("it says 'status: draft'" if str(draft.metadata.get("status", "")).lower() == "draft"
                    else f"it is dated {draft.date:%Y-%m-%d}")
             problems.append(Problem(relative(article.source_path), line_of(source, match.group(0)), "link-to-draft",
                                     f"links to {rel}, which is not published yet ({why})",

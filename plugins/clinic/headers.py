@@ -38,9 +38,26 @@ def meta_policy(settings: dict) -> str:
     return "; ".join(d for d in directives if d.split()[0].lower() not in META_IGNORED)
 
 
+def admin_headers(settings: dict) -> dict[str, str]:
+    """What /admin/ (the writers' editor) gets instead: its own policy, and no search engine indexing."""
+    return {**security_headers(settings), "Content-Security-Policy": settings["CMS_CONTENT_SECURITY_POLICY"],
+            "X-Robots-Tag": "noindex, nofollow"}
+
+
+def by_path(settings: dict) -> dict[str, dict[str, str]]:
+    """{path prefix: headers} where a folder's headers replace the site-wide ones (clinic.serve)."""
+    admin = settings.get("CMS_ADMIN_PATH")
+    return {f"/{admin.strip('/')}/": admin_headers(settings)} if admin else {}
+
+
 def render_headers_file(settings: dict) -> str:
-    """Netlify / Cloudflare Pages `_headers`: every path gets the security headers, hashed paths a long cache."""
+    """Netlify / Cloudflare Pages `_headers`: every path gets the security headers, hashed paths a long cache,
+    /admin/ its own policy. Netlify serves a later, more specific rule's value of a header in place of the
+    site-wide one; Cloudflare Pages sends both unless told (docs/hosting/README.md)."""
     lines = ["/*"] + [f"  {name}: {value}" for name, value in security_headers(settings).items()]
+    for prefix, headers in by_path(settings).items():
+        lines += [prefix + "*", f"  Content-Security-Policy: {headers['Content-Security-Policy']}",
+                  f"  X-Robots-Tag: {headers['X-Robots-Tag']}"]
     for pattern, value in settings.get("CACHE_HEADERS", {}).items():
         lines += [pattern, f"  Cache-Control: {value}"]
     return "\n".join(lines) + "\n"
@@ -62,6 +79,8 @@ def render_nginx(settings: dict) -> str:
     security = security_headers(settings)
     lines = [NGINX_HEADER, "error_page 404 /404.html;", "", "location / {",
              "    try_files $uri $uri/ =404;", *_nginx_add(security), "}"]
+    for prefix, headers in by_path(settings).items():
+        lines += ["", f"location ^~ {prefix} {{", "    try_files $uri $uri/ =404;", *_nginx_add(headers), "}"]
     for pattern, value in settings.get("CACHE_HEADERS", {}).items():
         lines += ["", f"location {_nginx_location(pattern)} {{", *_nginx_add(security),
                   *_nginx_add({"Cache-Control": value}), "}"]

@@ -1,7 +1,7 @@
 """Start a new article: a draft whose every header field is filled in or marked for the writer.
 
 The draft builds as it is (to drafts/ in development, nowhere in production). A writer finishes it by
-replacing each TODO marker with a value and deleting the `Status: draft` line; nothing else.
+replacing each TODO marker with a value and setting `status: published`; nothing else.
 Pure functions below; `invoke new-post` is the thin task that calls `create()`.
 """
 
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
-from . import dates, people, preflight
+from . import dates, front_matter, people, preflight
 from .problems import Problem, relative, setting_line
 
 
@@ -35,8 +35,8 @@ def slug_for(title: str, settings: dict) -> str:
 today_at_clinic = dates.clinic_today
 
 
-def header_of(source: str) -> dict[str, str]:
-    """The header fields, lowercase key -> value, read with the grammar Pelican's Markdown reader uses."""
+def header_of(source: str) -> dict[str, str | list[str]]:
+    """The header fields, lowercase key -> value (a list for a YAML list), as the build reads them."""
     return {key: value for key, (_line, value) in preflight.header(source)[0].items()}
 
 
@@ -45,7 +45,8 @@ def tags_in_use(articles_dir: Path) -> list[str]:
     tags = set()
     for path in sorted(Path(articles_dir).glob("*.md")):
         value = header_of(path.read_text(encoding="utf-8")).get("tags", "")
-        tags |= {t.strip().lower() for t in value.split(",") if t.strip() and "TODO" not in t}
+        items = value if isinstance(value, list) else value.split(",")
+        tags |= {t.strip().lower() for t in items if t.strip() and "TODO" not in t}
     return sorted(tags)
 
 
@@ -72,31 +73,33 @@ def _reviewer(key: str | None, author: str | None, settings: dict, marker: str) 
     return f"{marker} reviewer: a clinician who did not write the article, {who}; {REVIEW_HINT}"
 
 
-# Last_reviewed stays empty, not marked: the build rejects a date field it cannot read even in a
+# last_reviewed stays empty, not marked: the build rejects a date field it cannot read even in a
 # draft, while an empty one is only reported (and fails the build once the draft line is gone).
-REVIEW_HINT = "the day the reviewer signs off, write that date (YYYY-MM-DD) in Last_reviewed and Modified"
+REVIEW_HINT = "the day the reviewer signs off, write that date (YYYY-MM-DD) in last_reviewed and modified"
 
 
 def render(title: str, category: str, slug: str, today: datetime.date, settings: dict, *,
            tags: list[str] = (), author: str | None = None, reviewer: str | None = None) -> str:
-    """The draft's text. Every line the writer must change carries the marker (TODO)."""
+    """The draft's text, YAML front matter as the CMS writes it. Every line the writer must change
+    carries the marker (TODO)."""
     todo = settings.get("NEWPOST_TODO_MARKER", "TODO")
     tag_hint = f" from: {', '.join(tags)}" if tags else ""
-    return f"""\
-Title: {title}
-Date: {today}
-Modified: {today}
-Category: {category}
-Tags: {todo} 2-4 lowercase tags, comma-separated, reusing existing ones{tag_hint}
-Slug: {slug}
-Summary: {todo} one or two plain sentences saying what the reader will learn (no links, no markup).
-Key_points: {todo} first key point: one short, plain sentence (3 to 5 points, one per line).
-    {todo} second key point, indented four spaces like this line.
-    {todo} third key point.
-Author: {_author(author, settings, todo)}
-Reviewer: {_reviewer(reviewer, author, settings, todo)}
-Last_reviewed:
-Status: draft
+    fields = [
+        ("title", title), ("date", str(today)), ("modified", str(today)), ("category", category),
+        ("tags", [f"{todo} 2-4 lowercase tags, one per line, reusing existing ones{tag_hint}"]),
+        ("slug", slug),
+        ("summary", f"{todo} one or two plain sentences saying what the reader will learn (no links, no markup)."),
+    ]
+    if settings.get("KEY_POINTS_MIN"):
+        fields.append(("key_points", [f"{todo} key point {n}: one plain sentence a reader should take away."
+                                      for n in range(1, settings["KEY_POINTS_MIN"] + 1)]))
+    fields += [
+        ("author", _author(author, settings, todo)),
+        ("reviewer", _reviewer(reviewer, author, settings, todo)),
+        ("last_reviewed", ""),
+        ("status", "draft"),
+    ]
+    return "\n".join(front_matter.dump(fields)) + f"""
 
 {todo} first paragraph: who this article is for and what it covers, in a calm voice a patient can follow.
 

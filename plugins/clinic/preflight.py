@@ -1,8 +1,12 @@
 """Checks on the Markdown sources that must run before Pelican reads them.
 
 Pelican reports an undecodable file, an empty file or a bad date as "Could not process" with no reason
-and no line, and a header line without a colon silently ends the header (the fields after it become
-body text). Reading the raw files first gives each of these its own rule id and line.
+and no line, a header line without a colon silently ends the header (the fields after it become body
+text), and YAML front matter that does not parse leaves the article with no metadata at all. Reading the
+raw files first gives each of these its own rule id and line.
+
+The header is YAML front matter between `---` lines (what the CMS writes), or, in a file without one,
+Python-Markdown's `Key: value` lines (the format before it, which Pelican still reads).
 """
 
 from __future__ import annotations
@@ -10,6 +14,9 @@ from __future__ import annotations
 import fnmatch
 import re
 from pathlib import Path
+
+import yaml
+from pelican.plugins.yaml_metadata.yaml_metadata import HEADER_RE as YAML_HEADER_RE
 
 from .dates import DATE_FIELDS, why_not_a_date
 from .fields import check as fields_check
@@ -20,6 +27,8 @@ META_RE = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
 META_MORE_RE = re.compile(r"^[ ]{4,}(?P<value>.*)")
 FENCE_RE = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+# Fields that are lists in YAML: written as one text ("tags: a, b"), Pelican would read a single tag "a, b".
+LIST_FIELDS = ("tags", "key_points")
 
 
 def sources(settings: dict) -> dict[str, list[Path]]:
@@ -45,9 +54,19 @@ def sources(settings: dict) -> dict[str, list[Path]]:
     return found
 
 
-def header(text: str) -> tuple[dict[str, tuple[int, str]], list[tuple[int, str]]]:
-    """The header fields as {key: (line, value)}, and the lines that break the header grammar."""
-    entries, broken, _end = header_entries(text)
+def is_yaml(text: str) -> bool:
+    """Whether the file opens with YAML front matter: the test pelican-yaml-metadata's reader makes, or
+    an opening `---` that the reader would not accept (no closing line), which is a broken header."""
+    return bool(YAML_HEADER_RE.fullmatch(text)) or text.lstrip().startswith("---")
+
+
+def header(text: str) -> tuple[dict[str, tuple[int, str | list[str]]], list[tuple[int, str]]]:
+    """The header fields as {key: (line, value)}, and the lines that break the header grammar.
+
+    Keys are lowercase. A value is the text as written (str; a YAML date stays '2026-11-01', unquoted
+    text loses its quotes); a YAML list is a list of str. Lines count from 1 in the whole file.
+    """
+    entries, broken, _end = yaml_header(text)[:3] if is_yaml(text) else header_entries(text)
     fields: dict[str, tuple[int, str]] = {}
     for number, key, value in entries:
         fields.setdefault(key, (number, value))  # Pelican uses the first of two, and metadata-duplicate names it
@@ -79,9 +98,75 @@ def header_entries(text: str) -> tuple[list[tuple[int, str, str]], list[tuple[in
     return entries, broken, None
 
 
+def yaml_header(text: str) -> tuple[list[tuple[int, str, str | list[str]]], list[tuple[int, str]], int | None, list[str]]:
+    """header_entries() for YAML front matter: the entries, the broken lines, the line after the closing
+    `---`, and the reason each broken line is broken.
+
+    Read as YAML nodes, not values: their marks give each key's line, and their text is what the writer
+    wrote, so a date the YAML loader could not even build ('2026-13-01') still reaches the date check.
+    """
+    match = YAML_HEADER_RE.fullmatch(text)
+    lines = text.splitlines()
+    if not match:
+        opening = next(n for n, line in enumerate(lines, start=1) if line.strip())
+        return [], [(opening, lines[opening - 1])], None, ["the front matter has no closing '---' line"]
+    offset = text.count("\n", 0, match.start("metadata"))  # the opening '---' is line offset + 1
+    end = text.count("\n", 0, match.end("metadata")) + 2  # the line after the closing '---'
+    try:
+        root = yaml.compose(match.group("metadata"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        number = offset + 1 + (mark.line if mark else 1)
+        number = min(max(number, offset + 2), len(lines))
+        return [], [(number, lines[number - 1])], end, [_yaml_reason(error)]
+    if root is None:
+        return [], [], end, []
+    if not isinstance(root, yaml.MappingNode):
+        number = offset + 1 + root.start_mark.line
+        return [], [(number, lines[number - 1])], end, ["the front matter is not a list of 'key: value' lines"]
+    entries, broken, reasons = [], [], []
+    fields: dict[str, int] = {}
+    for key_node, value_node in root.value:
+        number = offset + 1 + key_node.start_mark.line
+        key = str(key_node.value).lower() if isinstance(key_node, yaml.ScalarNode) else ""
+        value = _node_text(value_node)
+        if not key or value is None:
+            broken.append((number, lines[number - 1]))
+            reasons.append("a field's value must be a text or a list of texts")
+        elif key in fields:
+            broken.append((number, lines[number - 1]))
+            reasons.append(f"'{key}' is already set on line {fields[key]}")
+        elif key in LIST_FIELDS and isinstance(value, str) and value:
+            broken.append((number, lines[number - 1]))
+            reasons.append(f"'{key}' must be a list, one '- item' line each, not one text")
+        else:
+            fields[key] = number
+            entries.append((number, key, value))
+    return entries, broken, end, reasons
+
+
+def _node_text(node):
+    if isinstance(node, yaml.ScalarNode):
+        return "" if node.tag.endswith(":null") and node.value in ("", "~", "null", "Null", "NULL") else node.value
+    if isinstance(node, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in node.value):
+        return [item.value for item in node.value]
+    return None
+
+
+def _yaml_reason(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if "mapping values are not allowed" in problem:
+        return "a value holds ': '; put the whole value in double quotes"
+    return f"the YAML does not parse ({problem})"
+
+
 def continued(text: str) -> dict[str, list[tuple[int, str]]]:
     """Each header field's lines as {key: [(line, value), ...]}: its first line, then any continuation
-    lines (indented four spaces), which Pelican's Markdown reader makes into a list."""
+    lines (indented four spaces), which Pelican's Markdown reader makes into a list. In YAML front matter
+    a list's items are its lines, one '- item' each under the key."""
+    if is_yaml(text):
+        return {key: [(line + 1 + n, item) for n, item in enumerate(value)] if isinstance(value, list)
+                else [(line, value)] for line, key, value in yaml_header(text)[0]}
     lines = text.splitlines()
     found: dict[str, list[tuple[int, str]]] = {}
     start = 1 if lines and lines[0].startswith("---") else 0
@@ -112,15 +197,25 @@ def check_file(path: Path, kind: str = "article", settings: dict | None = None) 
     if not text.strip():
         return [Problem(shown, 1, "file-empty", "the file is empty",
                         "write the article, with its header, or delete the file")], None
-    entries, broken, end = header_entries(text)
+    if is_yaml(text):
+        entries, broken, _end, reasons = yaml_header(text)
+        body_start = None  # the closing '---' ends the header: nothing after it can be mistaken for a field
+        problems = [
+            Problem(shown, number, "metadata-malformed", f"front matter line {line.strip()!r}: {reason}",
+                    "write each line as 'key: value' or a '- item' of a list, between the two '---' lines "
+                    "(docs/writing.md, section 2)")
+            for (number, line), reason in zip(broken, reasons)
+        ]
+    else:
+        entries, broken, body_start = header_entries(text)
+        problems = [
+            Problem(shown, number, "metadata-malformed", f"header line {line.strip()!r} is not 'Key: value'",
+                    "write each header line as 'Key: value' (a colon after the key), with no blank line inside the header")
+            for number, line in broken
+        ]
     fields, _ = header(text)
-    problems = [
-        Problem(shown, number, "metadata-malformed", f"header line {line.strip()!r} is not 'Key: value'",
-                "write each header line as 'Key: value' (a colon after the key), with no blank line inside the header")
-        for number, line in broken
-    ]
     problems += check_dates(shown, entries)
-    problems += fields_check(shown, kind, entries, end, text.splitlines(), settings or {})
+    problems += fields_check(shown, kind, entries, body_start, text.splitlines(), settings or {})
     problems += _needed_to_read(shown, kind, fields)
     return problems, fields
 
@@ -141,7 +236,7 @@ def check_dates(shown: str, entries: list[tuple[int, str, str]]) -> list[Problem
     for line, key, value in entries:
         if key not in DATE_FIELDS or (key == "last_reviewed" and not value.strip()):
             continue
-        wrong = why_not_a_date(value)
+        wrong = why_not_a_date(value) if isinstance(value, str) else "is a list, not one date"
         if wrong:
             name = DATE_FIELDS[key]
             problems.append(Problem(shown, line, "date-unparseable", f"{name}: {wrong}",

@@ -103,7 +103,10 @@ def panel(problems: list[Problem]) -> str:
 
 def rebuilder(app: PreviewApp, settings_file, output, overrides: dict | None = None):
     """The task livereload runs on each save: rebuild, and give the app the problems (none after a good build)."""
-    from .build import live_rebuild
+    from .build import live_rebuild, load_settings
+    from .cms_admin import write_build_status
+
+    settings = load_settings(settings_file)
 
     def rebuild():
         with collected() as found:
@@ -111,6 +114,8 @@ def rebuilder(app: PreviewApp, settings_file, output, overrides: dict | None = N
         if failed and not found:
             found = [Problem(str(settings_file), 0, "build-error", "the build failed", "see the terminal")]
         app.problems = found if failed else []
+        # The editor at /admin/ is a script of its own: it reads the same problems from a file beside it.
+        write_build_status(output, settings, [f"{problem}\n" for problem in app.problems], bool(failed))
         if failed:
             print("The preview was not updated: fix the problems above, then save again.", file=sys.stderr, flush=True)
 
@@ -129,6 +134,7 @@ def serve_live(settings_file, output, host: str, port: int, watched, overrides: 
     server = Server(app)
     for path in watched:
         server.watch(str(path), rebuild)
-    print(f"Live preview at http://{host}:{port}/ (rebuilds on save; Ctrl+C stops)", flush=True)
+    print(f"Live preview at http://{host}:{port}/ (rebuilds on save; Ctrl+C stops); "
+          f"the editor at http://{host}:{port}/admin/", flush=True)
     # debug=False: with a WSGI app livereload would otherwise restart the process when a module changes.
     server.serve(host=host, port=port, debug=False)

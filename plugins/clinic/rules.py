@@ -26,8 +26,10 @@ CSS_URL = re.compile(r"(?:url\(\s*['\"]?|@import\s+['\"])((?:https?:)?//[^'\")\s
 
 
 def header_fields(source: str) -> dict[str, tuple[str, int]]:
-    """The header as preflight reads it (Python-Markdown's meta grammar): lowercase key -> (value, line)."""
-    return {key: (value, line) for key, (line, value) in preflight.header(source)[0].items()}
+    """The header as preflight reads it (YAML front matter, or the older meta grammar): lowercase key ->
+    (value, line), a YAML list's items joined by ', ' so every rule compares text."""
+    return {key: (", ".join(value) if isinstance(value, list) else value, line)
+            for key, (line, value) in preflight.header(source)[0].items()}
 
 
 def _field(article, source, name) -> tuple[str, int]:
@@ -50,7 +52,7 @@ def check_metadata(article, settings, source) -> list[Problem]:
         value, line = _field(article, source, name)
         if not value:
             problems.append(_problem(article, line, "metadata-missing", f"the '{spelled(name)}:' field is missing or empty",
-                                     f"add a line '{spelled(name)}: ...' to the header at the top of the file"))
+                                     f"fill it in in the editor, or add a line '{spelled(name)}: ...' to the header at the top of the file"))
     return problems
 
 
@@ -77,13 +79,13 @@ def check_review(article, settings, source) -> list[Problem]:
         return []  # metadata-missing or metadata-date already says so
     now, months = today(settings), settings.get("REVIEW_INTERVAL_MONTHS", 12)
     if reviewed > now:
-        return [_problem(article, line, "review-in-future", f"'Last_reviewed: {value}' is after today ({now})",
+        return [_problem(article, line, "review-in-future", f"'last_reviewed: {value}' is after today ({now})",
                          "set it to the date the reviewer actually signed the article off")]
     due = next_review_due(reviewed, settings)
     if due < now:
         return [_problem(article, line, "review-overdue",
                          f"last reviewed {reviewed}, review was due {due} (every {months} months)",
-                         "have the reviewer check the article again, then update 'Last_reviewed:' and 'Modified:'")]
+                         "have the reviewer check the article again, then update 'last_reviewed:' and 'modified:'")]
     return []
 
 
@@ -113,7 +115,10 @@ def check_people(article, settings, source) -> list[Problem]:
 
 
 def _person_lines(source: str, name: str) -> list[tuple[int, str]]:
-    """(line, value) of each `name:` header line and each continuation line under it."""
+    """(line, value) of each `name:` header line and each continuation line under it (in YAML, each item
+    of a list; YAML refuses a key written twice in preflight)."""
+    if preflight.is_yaml(source):
+        return preflight.continued(source).get(name, [])
     found, key = [], None
     for number, line in enumerate(source.splitlines(), start=1):
         if not line.strip():
@@ -197,7 +202,7 @@ def external_loads(html: str, site_url: str = "") -> list[str]:
 
 def check_notice_metadata(article, settings, source) -> list[Problem]:
     pattern = re.compile(settings.get("RULES_NOTICE_METADATA", r"affiliate|notice|disclaimer|disclosure"), re.IGNORECASE)
-    return [_problem(article, line, "affiliate-notice-disabled", f"'{name.title()}:' tries to change a required notice",
+    return [_problem(article, line, "affiliate-notice-disabled", f"'{name}:' tries to change a required notice",
                      "remove the line; the notices come from settings and an article cannot switch them off")
             for name, (_, line) in header_fields(source).items() if pattern.search(name)]
 

@@ -8,11 +8,15 @@ from pathlib import Path
 
 
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    # Response headers added to every reply (the site's SECURITY_HEADERS when the server is asked to).
+    # Response headers added to every reply (the site's SECURITY_HEADERS when the server is asked to),
+    # and {path prefix: headers} sent instead under a folder (the editor at /admin/: headers.by_path).
     extra_headers: dict[str, str] = {}
+    path_headers: dict[str, dict[str, str]] = {}
 
     def end_headers(self):
-        for name, value in self.extra_headers.items():
+        path = self.path.split("?", 1)[0]
+        prefix = max((p for p in self.path_headers if path.startswith(p) or path == p.rstrip("/")), key=len, default=None)
+        for name, value in (self.path_headers[prefix] if prefix else self.extra_headers).items():
             self.send_header(name, value)
         super().end_headers()
 
@@ -33,17 +37,20 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def make_server(root: Path, host: str = "127.0.0.1", port: int = 0,
-                headers: dict[str, str] | None = None) -> http.server.ThreadingHTTPServer:
+def make_server(root: Path, host: str = "127.0.0.1", port: int = 0, headers: dict[str, str] | None = None,
+                path_headers: dict[str, dict[str, str]] | None = None) -> http.server.ThreadingHTTPServer:
     """A static server for `root`; `headers` (e.g. settings["SECURITY_HEADERS"]) go on every response,
-    so a browser loads the pages under the Content-Security-Policy the hosts send."""
-    handler_class = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {})})
+    so a browser loads the pages under the Content-Security-Policy the hosts send; under a prefix of
+    `path_headers` (headers.by_path(settings)), that prefix's headers instead."""
+    handler_class = type("Handler", (SiteHandler,), {"extra_headers": dict(headers or {}),
+                                                     "path_headers": dict(path_headers or {})})
     handler = functools.partial(handler_class, directory=str(root))
     return http.server.ThreadingHTTPServer((host, port), handler)
 
 
-def serve_forever(root: Path, host: str, port: int, headers: dict[str, str] | None = None) -> None:
-    server = make_server(root, host, port, headers)
+def serve_forever(root: Path, host: str, port: int, headers: dict[str, str] | None = None,
+                  path_headers: dict[str, dict[str, str]] | None = None) -> None:
+    server = make_server(root, host, port, headers, path_headers)
     print(f"Serving {root} at http://{host}:{server.server_address[1]}/ (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()

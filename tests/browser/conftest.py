@@ -17,6 +17,7 @@ import pytest
 from .checks import Visit, block_foreign_requests, visit
 from .pages import Page
 from clinic.chromium import LAUNCH_ARGS, NoChromium, find_chromium
+from clinic.headers import by_path
 from clinic.serve import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,9 +62,10 @@ def browser(playwright_driver, chromium_executable):
     launched.close()
 
 
-def serve_directory(root: Path, headers: dict[str, str] | None = None):
-    """Serve `root` on 127.0.0.1 (a free port) in a thread, sending `headers` (the CSP) on every reply."""
-    server = make_server(root, "127.0.0.1", 0, headers=headers)
+def serve_directory(root: Path, headers: dict[str, str] | None = None, path_headers: dict | None = None):
+    """Serve `root` on 127.0.0.1 (a free port) in a thread, sending `headers` (the CSP) on every reply,
+    or a folder's own (`path_headers`, the editor's at /admin/)."""
+    server = make_server(root, "127.0.0.1", 0, headers=headers, path_headers=path_headers)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
@@ -72,7 +74,7 @@ def serve_directory(root: Path, headers: dict[str, str] | None = None):
 @pytest.fixture(scope="session")
 def origin(site, settings):
     """The production build, served as the hosts serve it: under the site's security headers."""
-    server, address = serve_directory(site, settings["SECURITY_HEADERS"])
+    server, address = serve_directory(site, settings["SECURITY_HEADERS"], by_path(settings))
     yield address
     server.shutdown()
     server.server_close()
