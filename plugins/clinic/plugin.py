@@ -10,6 +10,7 @@ from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
 from . import assets, drafts, newpost
 from . import content_rules, output_stream, read_ahead, writing_apart
+from . import affiliate_rules
 from .rules import next_review_due, parse_date
 from .problems import report
 
@@ -60,6 +61,7 @@ def enforce_rules(generators):
                                                    generator.settings))
         elif isinstance(generator, PagesGenerator):
             problems.extend(p for page in generator.pages for p in content_rules.check_page(page, generator.settings))
+            problems.extend(p for page in generator.pages for p in affiliate_rules.check_page(page, generator.settings))
     if problems:
         report(problems)
         raise SystemExit(1)

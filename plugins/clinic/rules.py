@@ -231,6 +231,8 @@ ARTICLE_RULES = [check_metadata, check_review, check_people, check_category, che
                  check_privacy, check_notice_metadata]
 from .content_rules import RULES as SAFETY_RULES  # noqa: E402 - safety rules (issue 10), own module
 ARTICLE_RULES += SAFETY_RULES
+from .affiliate_rules import RULES as AFFILIATE_RULES  # noqa: E402 - where affiliate links may appear
+ARTICLE_RULES += AFFILIATE_RULES
 
 
 def check_article(article, settings, source: str) -> list[Problem]:

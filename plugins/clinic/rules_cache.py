@@ -24,7 +24,8 @@ from .disk_cache import chosen_settings, code_digest, files_digest, remembered, 
 from .problems import Problem
 
 UNCACHED = {"check_review"}  # today's date decides it
-CODE = ("rules.py", "content_rules.py", "drafts.py", "tree.py", "problems.py", "preflight.py", "rules_cache.py")
+CODE = ("rules.py", "content_rules.py", "drafts.py", "tree.py", "problems.py", "preflight.py", "rules_cache.py",
+        "affiliate_rules.py", "affiliate.py")
 # Relative paths that may climb out of PATH, written plainly or percent-encoded (the rules unquote them).
 LEAVES_PATH = re.compile(r"\.\./|%2e|\.%2f", re.IGNORECASE)
 
