@@ -112,16 +112,23 @@ def urls_in_attribute(tag: str, name: str, value: str) -> list[str]:
 
 def uses(root, patterns) -> list[tuple]:
     """(element, attribute, url) for each affiliate URL anywhere in the markup under `root`, in document order."""
+    key = tuple(patterns)
     found = []
     for node in root.iter(etree.Element):
-        if not isinstance(node.tag, str):
-            continue
-        for name, value in node.attrib.items():
-            for url in urls_in_attribute(node.tag, name, value or ""):
-                if is_affiliate(url, patterns):
-                    found.append((node, name, url))
-                    break
+        for name, value in node.items():
+            if _holds_urls(node.tag, name):
+                for url in urls_in_attribute(node.tag, name, value):
+                    if url.strip() and _matches(url, key):
+                        found.append((node, name, url))
+                        break
     return found
+
+
+@lru_cache(maxsize=None)
+def _holds_urls(tag: str, name: str) -> bool:
+    name = name.lower()
+    return (name == "style" or (tag == "meta" and name == "content") or name in URL_ATTRIBUTES
+            or name.endswith(("href", "src", "srcset")))
 
 
 def is_link(node, attribute: str) -> bool:
@@ -141,6 +148,8 @@ def _tokens(text: str) -> list[str]:
     found = []
     for token in _TOKEN.findall(text or ""):
         token = token.rstrip(".:!?")
+        if "." not in token and ":" not in token:
+            continue  # most words: no address without a dot or a scheme
         found.append(token)
         if "." in token.split("/", 1)[0] and not _SCHEME.match(token) and not token.startswith("//"):
             found.append("https://" + token)
