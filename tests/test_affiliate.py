@@ -297,6 +297,9 @@ PLAIN = {
                        '<area href="https://www.amazon.com/dp/B0AREA" alt="pad" shape="rect" coords="0,0,1,1"></map>', "B0AREA"),
     "form action": ('<form action="https://www.amazon.com/s/B0FORM"><input name="k" value="pad"></form>', "B0FORM"),
     "button formaction": ('<button formaction="https://www.amazon.com/dp/B0BTN">Buy</button>', "B0BTN"),
+    "srcset candidate": ('<img src="{static}/images/pad.svg" srcset="{static}/images/pad.svg 1x, '
+                         'https://www.amazon.com/images/B0SET.jpg 2x" alt="A pad">', "B0SET"),
+    "base element": ('<base href="https://www.amazon.com/B0BASE/">', "B0BASE"),
     "store image": ('<img src="https://www.amazon.com/images/B0PIX.jpg" alt="A pad">', "B0PIX"),
     "prefetch": ('<link rel="prefetch" href="https://www.amazon.com/dp/B0PRE">', "B0PRE"),
     "ping": ('<a href="https://www.nih.gov/" ping="https://www.amazon.com/dp/B0PING">NIH</a>', "B0PING"),

@@ -366,7 +366,8 @@ def test_the_audit_finds_an_affiliate_link_however_it_is_spelled(settings, href,
 
 @pytest.mark.parametrize("markup", [
     '<img src="https://www.amazon.com/pixel.gif" alt="">', '<map name="m"><area href="https://www.amazon.com/dp/X" alt="x"></map>',
-    '<form action="https://www.amazon.com/s"><button>Go</button></form>', '<a href="/x" ping="https://amzn.to/p">x</a>',
+    '<form action="https://www.amazon.com/s"><button>Go</button></form>', '<a href="/x" ping="/count https://amzn.to/p">x</a>',
+    '<img src="/a.png" srcset="/a.png 1x, https://www.amazon.com/b.png 2x" alt="">', '<div style="background:url(//www.amazon.com/c.png)"></div>',
     '<svg><a xlink:href="https://www.amazon.com/dp/X"><text>x</text></a></svg>'])
 def test_the_audit_refuses_anything_but_a_plain_link_to_the_store(settings, markup):
     assert "affiliate-plain-text" in _audit(settings, f"<p>{settings['AFFILIATE_NOTICE']}</p>{markup}")

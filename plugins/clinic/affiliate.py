@@ -104,8 +104,10 @@ def urls_in_attribute(tag: str, name: str, value: str) -> list[str]:
     if tag == "meta" and name == "content":
         return _tokens(re.sub(r"url=", " ", value, flags=re.IGNORECASE))
     if name in URL_ATTRIBUTES or name.endswith(("href", "src", "srcset")):
-        if name.endswith("srcset") or name == "ping":
-            return [piece.strip().split(" ")[0] for piece in re.split(r",\s+|\s+(?=\S+://)", value) if piece.strip()]
+        if name == "ping":
+            return value.split()
+        if name.endswith("srcset"):
+            return [piece.split()[0] for piece in value.split(",") if piece.split()]
         return [value]
     return []
 
