@@ -378,3 +378,19 @@ def test_the_audit_refuses_anything_but_a_plain_link_to_the_store(settings, mark
                                   '<script type="application/ld+json">{"description": "See https://www.amazon.com/dp/X"}</script>'])
 def test_a_description_that_carries_a_store_address_is_caught(settings, head):
     assert _audit(settings, "<p>Plain text.</p>", head) == ["affiliate-in-summary"]
+
+
+def test_a_feed_at_a_path_no_setting_names_is_recognised_and_audited(moved_site, tmp_path):
+    """A plugin's feed, or one written by hand: an Atom or RSS file is audited wherever it lies."""
+    output, settings_file = moved_site
+    copy = tmp_path / "output"
+    shutil.copytree(output, copy)
+    for name, source in (("offers.atom.xml", FEEDS["FEED_ALL_ATOM"]), ("offers.rss.xml", FEEDS["FEED_ALL_RSS"])):
+        (copy / "partners").mkdir(exist_ok=True)
+        (copy / "partners" / name).write_text(_strip_notice_and_rel((output / source).read_text(encoding="utf-8")),
+                                              encoding="utf-8")
+    done = check(copy, "--settings", str(settings_file))
+    assert done.returncode == 1
+    for name in ("offers.atom.xml", "offers.rss.xml"):
+        assert _problem_lines(done, f"partners/{name}", "affiliate-notice"), done.stderr
+    assert not [line for line in done.stderr.splitlines() if line.startswith("sitemap.xml")]

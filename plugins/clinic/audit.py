@@ -116,21 +116,13 @@ def read_output(output: Path, settings) -> Snapshot:
     for rel in _ours(output):
         if rel.endswith(".css"):
             stylesheets.append((rel, (output / rel).read_text(encoding="utf-8")))
-        elif places.is_feed(rel, _head(output / rel)):
+        elif places.is_feed(rel, output / rel):
             feeds.append(("feed", rel, (output / rel).read_bytes(), False, False))
         elif places.is_page(rel):
             # Listings (every page of each, where the settings put them) show articles' titles and summaries.
             kind = "listing" if places.is_listing(rel) else "page"
             pages.append((kind, rel, (output / rel).read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel))
     return Snapshot(pages, feeds, stylesheets)
-
-
-def _head(path: Path) -> bytes:
-    """Enough of an .xml file to tell a feed (a plugin's, or one at a path no setting names) by its root."""
-    if not path.name.endswith((".xml", ".atom", ".rss")):
-        return b""
-    with open(path, "rb") as handle:
-        return handle.read(1024)
 
 
 def _ours(output: Path) -> list[str]:

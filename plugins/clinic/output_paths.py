@@ -73,10 +73,11 @@ class Places:
     def _any(rel: str, globs) -> bool:
         return any(fnmatch.fnmatchcase(rel, glob) for glob in globs)
 
-    def is_feed(self, rel: str, head: bytes = b"") -> bool:
+    def is_feed(self, rel: str, path=None) -> bool:
         if rel.endswith((".gz", ".br")):
             return False
-        return self._any(rel, self.feeds) or (rel.endswith((".xml", ".atom", ".rss")) and _looks_like_feed(head))
+        return self._any(rel, self.feeds) or (rel.endswith((".xml", ".atom", ".rss")) and path is not None
+                                              and _looks_like_feed(path))
 
     def is_page(self, rel: str) -> bool:
         return rel.endswith((".html", ".htm")) or (not rel.endswith(NOT_PAGES) and self._any(rel, self.pages))
@@ -85,6 +86,8 @@ class Places:
         return self._any(rel, self.listings)
 
 
-def _looks_like_feed(head: bytes) -> bool:
+def _looks_like_feed(path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(1024)
     start = re.sub(rb"^(\s|<\?[^>]*\?>|<!--.*?-->)*", b"", head, flags=re.S)
     return start.startswith((b"<feed", b"<rss"))
