@@ -289,6 +289,23 @@ def test_plain_summaries_titles_and_a_link_past_the_automatic_summary_pass(fixtu
         assert_notice_first((result.output / "articles" / slug / "index.html").read_text(encoding="utf-8"), settings)
 
 
+FAQ = "## Frequently asked questions {: .faq }\n\n### Where can I find one?\n\n"
+
+
+@pytest.mark.parametrize("answer", ["See <https://amzn.to/3xFaq>.", "Try [www.amazon.com/dp/B0FAQ](https://www.amazon.com/dp/B0FAQ).",
+                                    "Search amazon-search:heat+pad for one."])
+def test_a_store_address_shown_as_text_in_a_faq_answer_is_refused(fixture_site, answer):
+    article = with_body(GUIDE, FAQ + answer)
+    result = fixture_site({"articles/fixture.md": article}, TODAY)
+    assert_problem(result, "affiliate-in-faq", line_with(article, answer))
+
+
+def test_a_faq_answer_with_a_worded_affiliate_link_passes(fixture_site):
+    article = with_body(GUIDE, FAQ + "You can [search Amazon for heat pads](amazon-search:heat+pad).")
+    result = fixture_site({"articles/fixture.md": article}, TODAY)
+    assert result.returncode == 0, result.stderr
+
+
 # --- In the body, an affiliate link is a plain text <a>: nothing else may point at the store -------------
 PLAIN = {
     "link around an image": ('<a href="https://www.amazon.com/dp/B0IMG"><img src="{static}/images/pad.svg" alt="A pad"></a>',

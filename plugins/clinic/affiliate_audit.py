@@ -13,8 +13,8 @@ from . import affiliate
 from .tree import text
 
 PLAIN_FIX = "write it as a plain Markdown link; no store images, widgets, forms, image maps or frames"
-TRAVEL_FIX = ("remove the store address from the article's Title and Summary (the build refuses it there); if they are "
-              "clean, the theme put it here")
+TRAVEL_FIX = ("remove the store address from the article's Title, Summary and FAQ answers (the build refuses it there); "
+              "if they are clean, the theme put it here")
 
 
 def missing_rel(link, required) -> list[str]:
