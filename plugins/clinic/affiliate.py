@@ -145,15 +145,18 @@ def links(root, patterns) -> list:
 
 
 def _tokens(text: str) -> list[str]:
-    """Each word of `text` that could be an address, and, for `host.tld/...` without a scheme, the same with one:
-    feed readers and link previews turn such text into links."""
+    """Each word of `text` that could be an address, and, for `www.host...` or `host.tld/path` without a scheme,
+    the same with one: feed readers and link previews turn such text into links. A store's bare name
+    ("Amazon.com") is a mention, not an address."""
     found = []
     for token in _TOKEN.findall(text or ""):
         token = token.rstrip(".:!?")
         if "." not in token and ":" not in token:
             continue  # most words: no address without a dot or a scheme
         found.append(token)
-        if "." in token.split("/", 1)[0] and not _SCHEME.match(token) and not token.startswith("//"):
+        host, slash, _ = token.partition("/")
+        if "." in host and not _SCHEME.match(token) and not token.startswith("//") and (
+                slash or host.lower().startswith("www.")):
             found.append("https://" + token)
     return found
 

@@ -50,12 +50,16 @@ def inspect(root, settings, *, listing: bool = False) -> tuple[list, list[tuple]
     for title in root.iter("title"):
         for url in affiliate.addresses_in_text(text(title), patterns)[:1]:
             found.append((title, "affiliate-in-title", f"the page title carries the store address {url}", TRAVEL_FIX))
-    if listing:
-        area = next(root.iter("main"), None)
-        for url in affiliate.addresses_in_text(text(area if area is not None else root), patterns)[:1]:
+    area = next(root.iter("main"), None)
+    for url in affiliate.addresses_in_text(text(area if area is not None else root), patterns)[:1]:
+        if listing:
             found.append((area, "affiliate-in-summary",
                           f"the listing shows the store address {url} as text, from an article's title or summary",
                           TRAVEL_FIX))
+        else:
+            found.append((area, "affiliate-address-text", f"the page shows the store address {url} as text, which "
+                          "search excerpts and feed readers show without the notice",
+                          "give the link words of its own in the article (the build refuses an address shown as text)"))
     if links:
         for frame in root.iter("iframe"):
             found.append((frame, "affiliate-plain-text", "a page with affiliate links embeds an iframe",

@@ -98,17 +98,17 @@ def check_affiliate_title(item, settings, source) -> list[Problem]:
                      "name the kind of product in words; put the link in the body, under the notice")]
 
 
-def check_affiliate_faq(item, settings, source) -> list[Problem]:
-    """FAQ questions and answers go to search engines as text (JSON-LD FAQPage), which shows them in results."""
-    problems = []
-    for question, answer in getattr(item, "faq", None) or []:
-        words = html.unescape(f"{question} {text(parsed(answer)) if answer else ''}")
-        for url in affiliate.addresses_in_text(words, _patterns(settings))[:1]:
-            problems.append(_problem(item, line_of_url(source, url, _body_start(source)), "affiliate-in-faq",
-                                     f"the FAQ entry '{question}' shows the store address {url} as text; search engines "
-                                     "read questions and answers as text and show them without the affiliate notice",
-                                     "give the link words of its own, e.g. [search Amazon for TENS units](amazon-search:tens+unit)"))
-    return problems
+def check_affiliate_text(item, settings, source) -> list[Problem]:
+    """A store address shown as text in the body (an autolink, a link whose words are the address, a URL typed
+    out): search excerpts (Pagefind), FAQ answers in search results (JSON-LD) and feed readers show the
+    words without the link's rel or the notice beside them."""
+    words = html.unescape(text(parsed(getattr(item, "_content", "") or "")))
+    return [_problem(item, line_of_url(source, url, _body_start(source)), "affiliate-address-text",
+                     f"the body shows the store address {url} as text; search results, FAQ answers in search "
+                     "engines and feed readers show it without the affiliate notice",
+                     "give the link words of its own, e.g. [search Amazon for TENS units](amazon-search:tens+unit), "
+                     "and do not write store addresses out")
+            for url in dict.fromkeys(affiliate.addresses_in_text(words, _patterns(settings)))]
 
 
 def check_affiliate_body(item, settings, source) -> list[Problem]:
@@ -146,7 +146,7 @@ def check_affiliate_body(item, settings, source) -> list[Problem]:
     return problems
 
 
-RULES = [check_affiliate_summary, check_affiliate_title, check_affiliate_faq, check_affiliate_body]
+RULES = [check_affiliate_summary, check_affiliate_title, check_affiliate_text, check_affiliate_body]
 
 
 def check_page(page, settings) -> list[Problem]:
