@@ -67,11 +67,12 @@ class Places:
     a setting this module does not know writes, by their content: an Atom <feed> or an RSS <rss>)."""
 
     def __init__(self, settings):
-        self.feeds, self.listings, self.pages = feed_globs(settings), listing_globs(settings), page_globs(settings)
+        self.feeds, self.listings, self.pages = (_one_pattern(feed_globs(settings)), _one_pattern(listing_globs(settings)),
+                                                 _one_pattern(page_globs(settings)))
 
     @staticmethod
-    def _any(rel: str, globs) -> bool:
-        return any(fnmatch.fnmatchcase(rel, glob) for glob in globs)
+    def _any(rel: str, pattern) -> bool:
+        return pattern is not None and pattern.match(rel) is not None
 
     def is_feed(self, rel: str, path=None) -> bool:
         if rel.endswith((".gz", ".br")):
@@ -84,6 +85,11 @@ class Places:
 
     def is_listing(self, rel: str) -> bool:
         return self._any(rel, self.listings)
+
+
+def _one_pattern(globs: list[str]):
+    """The globs as one compiled pattern (a site has hundreds of files and dozens of globs)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(glob)})" for glob in globs)) if globs else None
 
 
 def _looks_like_feed(path) -> bool:
