@@ -79,7 +79,7 @@ def check_affiliate_summary(item, settings, source) -> list[Problem]:
                          f"the Summary holds an affiliate link or store address ({found[0]}); a summary is shown on "
                          "listing pages, in feeds and in link previews, where no affiliate notice can stand beside it",
                          "write the Summary as plain sentences with no links or store addresses, and put the link in "
-                         "the body of a Guides article, under its notice")]
+                         "the body, under the notice")]
     return [_problem(item, line_of_url(source, found[0], _body_start(source)), "affiliate-in-summary",
                      f"with no Summary: written, the automatic summary (the first words of the body) holds the affiliate "
                      f"link {found[0]}, and a summary is shown on listing pages and in feeds without the notice",
