@@ -173,6 +173,8 @@ SPELLINGS = {
     "reference-style": ("[a TENS unit][shop]\n\n[shop]: https://www.amazon.de/dp/B0REF", "B0REF"),
     "raw uppercase A HREF": ('<A HREF="https://www.amazon.com/dp/B0RAW">a pillow</A>', "B0RAW"),
     "entity-encoded href": ('<a href="&#104;ttps://www.amazon.com/dp/B0ENT">a pillow</a>', "B0ENT"),
+    "HTML5 entities in the scheme": ('<a href="https&colon;&sol;&sol;www.amazon.com/dp/B0COLON">a pillow</a>', "B0COLON"),
+    "nested in a redirect": ("[a wrap](https://redirect.example/out?to=https%3A%2F%2Famzn.to%2F3xNest)", "3xNest"),
     "attr_list href": ('[a pillow](https://example.org/){: href="https://www.amazon.com/dp/B0ATTR" }', "B0ATTR"),
     "amazon-search in capitals": ("[knee pillows](AMAZON-SEARCH:knee+pillow)", "knee+pillow"),
     "amazon-search in mixed case": ("[eye masks](Amazon-Search:eye+mask)", "eye+mask"),

@@ -345,7 +345,8 @@ AUDITED_SPELLINGS = ["HTTPS://WWW.AMAZON.COM/dp/X", "https://reader@www.amazon.c
                      "https://%EF%BD%81%EF%BD%8D%EF%BD%81%EF%BD%9A%EF%BD%8F%EF%BD%8E.com/dp/X",
                      "https:\\\\www.amazon.com\\dp\\X", "&#104;ttps://www.amazon.com/dp/X", "AMAZON-SEARCH:heat+pad",
                      "https://shop.example.org/p?%74ag=someone-21", "https://shop.example.org/p?tag=someone-21#top",
-                     "https://AMZN.TO/3x"]
+                     "https://AMZN.TO/3x", "https&colon;&sol;&sol;www.amazon.com/dp/X",
+                     "https://redirect.example/out?to=https%3A%2F%2Famzn.to%2F3x"]
 
 
 def _audit(settings, body: str, head: str = "") -> list[str]:

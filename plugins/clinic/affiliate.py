@@ -10,6 +10,7 @@ looked at, not only <a href>.
 
 from __future__ import annotations
 
+import html
 import re
 from functools import lru_cache
 from urllib.parse import quote_plus, unquote
@@ -26,6 +27,7 @@ LINK_ELEMENTS = ("a", "area")
 NOT_PLAIN = ("img", "picture", "svg", "iframe", "video", "object", "embed", "canvas", "button", "input")
 _SPECIAL = ("http", "https")
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+_NESTED = re.compile(r"(?:https?:)?//[^\s&#]+", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")\s]+)", re.IGNORECASE)
 _TOKEN = re.compile(r"[^\s<>\"'()\[\]{},;|]+")
 # What a word must hold to be an address (//, www., amazon-search:, or a dotted host and a path or query).
@@ -67,7 +69,7 @@ def _without_controls(href: str) -> str:
 def spellings(href: str) -> list[str]:
     """The href as written, then as a browser resolves it (with and without its fragment, query decoded)."""
     written = href.strip()
-    url = _without_controls(href)
+    url = _without_controls(html.unescape(href))  # HTML5 entities (&colon;, &sol;, &Tab;) as a browser reads them
     scheme_match = _SCHEME.match(url)
     scheme = scheme_match.group(1).lower() if scheme_match else ""
     rest = url[len(scheme) + 1:] if scheme else url
@@ -85,7 +87,9 @@ def spellings(href: str) -> list[str]:
         tail = "/" + tail
     resolved = f"{scheme + ':' if scheme else ''}//{host}{tail}"
     bare = resolved.split("#", 1)[0]
-    return [written, resolved, bare, unquote(bare)]
+    # A redirect through another site (`...?url=https%3A%2F%2Famzn.to%2F...`) goes where its nested URL goes.
+    nested = [spelling for inner in _NESTED.findall(unquote(tail)) for spelling in spellings(inner)[1:]]
+    return [written, resolved, bare, unquote(bare), *nested]
 
 
 def _host(authority: str) -> str:
