@@ -195,6 +195,9 @@ AFFILIATE_LINK_PATTERNS = [
     r"[?&]tag=[a-z0-9-]+-2[0-9](&|$)",
 ]
 AFFILIATE_REL = ["sponsored", "nofollow", "noopener", "noreferrer"]
+# The only categories whose articles may carry affiliate links (the affiliate disclosure page promises
+# readers this); pages never do. None would allow any article.
+AFFILIATE_CATEGORIES = ["Guides"]
 
 # --- Editorial rules -------------------------------------------------------------------------------
 CATEGORIES = ["IV Ketamine", "Oral Ketamine", "Conventional Treatments", "Chronic Pain", "Guides"]

@@ -69,7 +69,8 @@ def article(index: int, total: int, settings: dict, references: list[str], today
         body.append("\n".join(f"- {rng.choice(OBJECTS)}" for _ in range(4)))
     neighbour = slug((index + 1) % total)
     body.append(f"Read [the next guide in this series]({{filename}}{neighbour}.md) for more on this topic.")
-    if index % 10 == 0:
+    # One article in ten has an affiliate link, in a category that may carry them (AFFILIATE_CATEGORIES).
+    if index % 10 == 4 and category in (settings.get("AFFILIATE_CATEGORIES") or [category]):
         body.append("[search Amazon for heating pads with auto shut-off](amazon-search:heating+pad+auto+shut+off)")
     if index % 3 == 0:
         body.append("## Frequently asked questions {: .faq }")

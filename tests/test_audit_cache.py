@@ -12,7 +12,9 @@ from conftest import GOOD_ARTICLE, PROD_SETTINGS
 
 TODAY = 'RULES_TODAY="2026-11-15"'
 ARTICLE_PAGE = "articles/fixture-article/index.html"
-WITH_AFFILIATE_LINK = GOOD_ARTICLE.replace("Clinicians ask", "A [heat pad](amazon-search:heat+pad) may help. Clinicians ask")
+# Affiliate links appear only in AFFILIATE_CATEGORIES (Guides).
+WITH_AFFILIATE_LINK = GOOD_ARTICLE.replace("Clinicians ask", "A [heat pad](amazon-search:heat+pad) may help. Clinicians ask").replace(
+    "Category: Chronic Pain", "Category: Guides")
 # The settings of `invoke livereload` and the benchmark's incremental build.
 CACHED = ("CACHE_CONTENT=true", "LOAD_CONTENT_CACHE=true", 'CONTENT_CACHING_LAYER="reader"')
 

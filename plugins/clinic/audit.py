@@ -17,7 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import affiliate, headers
+from . import affiliate, affiliate_audit, headers
+from .output_paths import Places, paginated
 from .problems import Problem, line_of
 from .rules import CSS_URL, external_loads
 from .tree import ELEMENTS, SEPARATE_TEXT, classes, parsed, text
@@ -34,13 +35,15 @@ AUDITED_SETTINGS = ("MEDICAL_DISCLAIMER", "EMERGENCY_NOTICE", "OFFLABEL_NOTICE",
                     "AFFILIATE_NOTICE", "AFFILIATE_LINK_PATTERNS", "AFFILIATE_REL", "SITEURL", "SITE_PUBLIC_URL",
                     "SECURITY_HEADERS")
 # The checks' own code: a cached pass must not outlive a change to what a pass means.
-AUDIT_CODE = ("audit.py", "rules.py", "affiliate.py", "tree.py", "problems.py", "headers.py", "sanitise.py")
+AUDIT_CODE = ("audit.py", "rules.py", "affiliate.py", "affiliate_audit.py", "output_paths.py", "tree.py", "problems.py",
+              "headers.py", "sanitise.py")
 
 
 @dataclass
 class Summary:
     pages: int = 0
     articles: int = 0
+    listings: int = 0
     feeds: int = 0
     feed_entries: int = 0
     affiliate_links: int = 0
@@ -49,7 +52,7 @@ class Summary:
     offlabel_shown: int = 0
     problems: list[Problem] = field(default_factory=list)
 
-    COUNTS = ("pages", "articles", "feeds", "feed_entries", "affiliate_links", "notices_shown", "disclaimers_shown",
+    COUNTS = ("pages", "articles", "listings", "feeds", "feed_entries", "affiliate_links", "notices_shown", "disclaimers_shown",
               "offlabel_shown")
 
     def counts(self) -> dict[str, int]:
@@ -62,7 +65,7 @@ class Summary:
 
     def lines(self) -> list[str]:
         return [
-            f"pages checked:      {self.pages} ({self.articles} articles)",
+            f"pages checked:      {self.pages} ({self.articles} articles, {self.listings} listing pages)",
             f"feeds checked:      {self.feeds} ({self.feed_entries} entries)",
             f"disclaimers shown:  {self.disclaimers_shown}",
             f"off-label notices:  {self.offlabel_shown}",
@@ -110,14 +113,21 @@ def read_output(output: Path, settings) -> Snapshot:
     output = Path(output)
     pattern = article_glob(settings)
     offlabel = offlabel_pages(output, settings)
+    places = Places(settings)
     # The writers' editor (/admin/) is no public page: cms_admin.check_admin holds it to its own rules.
     admin = settings.get("CMS_ADMIN_PATH")
-    files = [rel for rel in _ours(output) if not (admin and rel.startswith(admin.strip("/") + "/"))]
-    pages = [("page", rel, (output / rel).read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel)
-             for rel in files if rel.endswith(".html")]
-    feeds = [("feed", rel, (output / rel).read_bytes(), False, False)
-             for rel in files if rel.endswith(".xml") and rel.startswith("feeds/")]
-    stylesheets = [(rel, (output / rel).read_text(encoding="utf-8")) for rel in files if rel.endswith(".css")]
+    pages, feeds, stylesheets = [], [], []
+    for rel in _ours(output):
+        if admin and rel.startswith(admin.strip("/") + "/"):
+            continue
+        if rel.endswith(".css"):
+            stylesheets.append((rel, (output / rel).read_text(encoding="utf-8")))
+        elif places.is_feed(rel, output / rel):
+            feeds.append(("feed", rel, (output / rel).read_bytes(), False, False))
+        elif places.is_page(rel):
+            # Listings (every page of each, where the settings put them) show articles' titles and summaries.
+            kind = "listing" if places.is_listing(rel) else "page"
+            pages.append((kind, rel, (output / rel).read_bytes(), fnmatch.fnmatch(rel, pattern), rel in offlabel))
     return Snapshot(pages, feeds, stylesheets)
 
 
@@ -193,8 +203,8 @@ def _audit_job(job, checks: dict, memo: dict | None = None) -> Summary:
     if kind == "feed":
         audit_feed(rel, data.decode("utf-8"), checks, part, memo=memo)
     else:
-        part.pages, part.articles = 1, int(is_article)
-        audit_page(rel, data.decode("utf-8"), checks, is_article, part, offlabel=offlabel)
+        part.pages, part.articles, part.listings = 1, int(is_article), int(kind == "listing")
+        audit_page(rel, data.decode("utf-8"), checks, is_article, part, offlabel=offlabel, listing=kind == "listing")
     return part
 
 
@@ -261,7 +271,7 @@ class _BodyMemo(dict):
         if dict.__contains__(self, body):
             return True
         found = self.stored.get(self._key(body))
-        if isinstance(found, list) and len(found) == 3:
+        if isinstance(found, list) and len(found) == 4:
             self.__setitem__(body, tuple(found))
             return True
         return False
@@ -281,8 +291,8 @@ def offlabel_pages(output: Path, settings) -> set[str]:
     article_url = re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(settings["ARTICLE_URL"])) + "$")
     pages = set()
     for save_as, name in lists:
-        first = output / save_as.format(slug=slugify(name, regex_subs=subs))
-        for listing in [first, *first.parent.glob("page/*/index.html")]:
+        first = save_as.format(slug=slugify(name, regex_subs=subs))
+        for listing in sorted({path for glob in paginated(first, settings) for path in output.glob(glob)}):
             if not listing.is_file():
                 continue
             main = _first(parsed(listing.read_text(encoding="utf-8")), "main")
@@ -360,7 +370,8 @@ def _line(node) -> int:
     return getattr(node, "sourceline", None) or 1
 
 
-def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary, offlabel: bool = False) -> None:
+def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary, offlabel: bool = False,
+               listing: bool = False) -> None:
     # Read-only, and shared with external_loads below: one parse of the page instead of two.
     root = parsed(html)
     problems = summary.problems
@@ -388,7 +399,7 @@ def audit_page(rel: str, html: str, settings, is_article: bool, summary: Summary
                                     "the page footer does not show the medical disclaimer from settings",
                                     "render the short disclaimer in partials/footer.html"))
     summary.disclaimers_shown += bool(shown)
-    _audit_affiliate(rel, root, settings, summary)
+    _audit_affiliate(rel, root, settings, summary, listing)
     _audit_privacy(rel, root, html, settings, summary)
     _audit_policy(rel, root, settings, summary)
 
@@ -419,25 +430,15 @@ def _audit_policy(rel: str, root, settings, summary: Summary) -> None:
                                     "right after <meta charset> in base.html"))
 
 
-def _affiliate_links(root, patterns) -> list:
-    return [a for a in root.iter("a") if affiliate.is_affiliate(a.get("href"), patterns)]
-
-
-def _audit_affiliate(rel: str, root, settings, summary: Summary) -> None:
+def _audit_affiliate(rel: str, root, settings, summary: Summary, listing: bool = False) -> None:
     required = settings["AFFILIATE_REL"]
-    links = _affiliate_links(root, settings["AFFILIATE_LINK_PATTERNS"])
+    links, found = affiliate_audit.inspect(root, settings, listing=listing)
+    summary.problems.extend(Problem(rel, _line(node), rule, message, fix) for node, rule, message, fix in found)
     if not links:
         return
     summary.affiliate_links += len(links)
     for link in links:
-        _check_rel(rel, _line(link), link, required, summary)
-        for img in link.iter("img", "iframe", "picture", "svg"):
-            summary.problems.append(Problem(rel, _line(link), "affiliate-plain-text",
-                                            f"affiliate link {link.get('href')} wraps an {img.tag}",
-                                            "use a plain text link; no store images, widgets or iframes"))
-    for frame in root.iter("iframe"):
-        summary.problems.append(Problem(rel, _line(frame), "affiliate-plain-text", "a page with affiliate links embeds an iframe",
-                                        "remove it; store widgets are not allowed"))
+        _rel_problem(rel, _line(link), link.get("href"), affiliate_audit.missing_rel(link, required), required, summary)
     if notice_precedes(root, links[0], normalise(settings["AFFILIATE_NOTICE"])):
         summary.notices_shown += 1
     else:
@@ -446,19 +447,10 @@ def _audit_affiliate(rel: str, root, settings, summary: Summary) -> None:
                                         "render partials/affiliate_notice.html above the content of any page with affiliate links"))
 
 
-def _check_rel(rel: str, line: int, link, required, summary: Summary) -> None:
-    _rel_problem(rel, line, link.get("href"), _missing_rel(link, required), required, summary)
-
-
-def _missing_rel(link, required) -> list[str]:
-    return [value for value in required if value not in affiliate.merge_rel(link.get("rel"), [])]
-
-
 def _rel_problem(rel: str, line: int, href, missing: list[str], required, summary: Summary) -> None:
     if missing:
         summary.problems.append(Problem(rel, line, "affiliate-rel", f"affiliate link {href} lacks rel {' '.join(missing)}",
-                                        "write it in Markdown and let the clinic plugin render it, or add rel=\""
-                                        + " ".join(required) + "\""))
+                                        affiliate_audit.rel_fix(required)))
 
 
 def _audit_privacy(rel: str, root, html: str, settings, summary: Summary) -> None:
@@ -513,16 +505,17 @@ def _entry_lines(xml: str) -> list[int]:
     return lines
 
 
-def _feed_body(body: str, settings) -> tuple[bool, list[tuple[str, list[str]]], bool | None]:
-    """What one entry body shows: the disclaimer?, each affiliate link with the rel values it lacks, and
-    whether the notice comes first (None without links). The same body is in every feed that lists the
-    entry (all, category; Atom and RSS), so audit() works it out once per body."""
+def _feed_body(body: str, settings) -> tuple[bool, list[tuple[str, list[str]]], bool | None, list]:
+    """What one entry body shows: the disclaimer?, each affiliate link with the rel values it lacks,
+    whether the notice comes first (None without links), and [rule, message, fix] for store addresses
+    elsewhere in it. The same body is in every feed that lists the entry (all, category, author, tag;
+    Atom and RSS), so audit() works it out once per body."""
     root = parsed(body)
     shown = _contains(root, normalise(settings["MEDICAL_DISCLAIMER"]))
-    links = _affiliate_links(root, settings["AFFILIATE_LINK_PATTERNS"])
-    checked = [(a.get("href"), _missing_rel(a, settings["AFFILIATE_REL"])) for a in links]
+    links, found = affiliate_audit.inspect(root, settings)
+    checked = [(a.get("href"), affiliate_audit.missing_rel(a, settings["AFFILIATE_REL"])) for a in links]
     notice = notice_precedes(root, links[0], normalise(settings["AFFILIATE_NOTICE"])) if links else None
-    return shown, checked, notice
+    return shown, checked, notice, [[rule, message, fix] for _, rule, message, fix in found]
 
 
 def audit_feed(rel: str, xml: str, settings, summary: Summary, memo: dict | None = None) -> None:
@@ -535,10 +528,15 @@ def audit_feed(rel: str, xml: str, settings, summary: Summary, memo: dict | None
         summary.feed_entries += 1
         line = entry_lines[index - 1] if index <= len(entry_lines) else 1
         title = entry.findtext(f"{ATOM}title") or entry.findtext("title") or f"entry {index}"
+        for url in affiliate_audit.title_addresses(title, settings)[:1]:
+            summary.problems.append(Problem(rel, line, "affiliate-in-title", f"feed entry '{title}' has the store "
+                                            f"address {url} in its title", affiliate_audit.TRAVEL_FIX))
         for body in _entry_bodies(entry):
             if body not in memo:
                 memo[body] = _feed_body(body, settings)
-            shown, links, notice_first = memo[body]
+            shown, links, notice_first, found = memo[body]
+            summary.problems.extend(Problem(rel, line, rule, f"feed entry '{title}': {message}", fix)
+                                    for rule, message, fix in found)
             if not shown:
                 summary.problems.append(Problem(rel, line, "disclaimer-missing",
                                                 f"feed entry '{title}' does not carry the medical disclaimer",

@@ -80,11 +80,11 @@ def _text(node) -> str:
 
 def _rewrite_links(body, settings, facts):
     patterns = settings.get("AFFILIATE_LINK_PATTERNS", [])
-    for link in body.iter("a"):
+    for link in body.iter(*affiliate.LINK_ELEMENTS):
         if link.get("href") is None:
             continue
         href = link.get("href").strip()
-        if href.startswith(affiliate.SEARCH_SCHEME):
+        if affiliate.is_search_link(href):
             href = affiliate.expand_search_link(href, settings["AFFILIATE_SEARCH_URL"], settings["AFFILIATE_TAG"])
             link.set("href", href)
         if affiliate.is_affiliate(href, patterns):

@@ -13,7 +13,7 @@ def has_affiliate_link(html: str, settings) -> bool:
     if not html:
         return False
     patterns = settings.get("AFFILIATE_LINK_PATTERNS", [])
-    return any(affiliate.is_affiliate(a.get("href"), patterns) for a in parsed(html).iter("a"))
+    return bool(affiliate.uses(parsed(html), patterns))
 
 
 def disclaimer_html(settings) -> str:

@@ -13,6 +13,7 @@ from . import sitemap_dates, structured_data
 from . import assets, drafts, glossary, headers, newpost
 from . import content_rules, links, output_stream, plain_rules, read_ahead, sanitise, writing_apart
 from . import dates, guide_rules, placement
+from . import affiliate_rules
 from .rules import next_review_due, parse_date
 from .problems import report
 
@@ -84,6 +85,7 @@ def enforce_rules(generators):
             checked += pages
             problems.extend(p for page in pages for p in content_rules.check_page(page, generator.settings))
             problems.extend(p for page in pages for p in guide_rules.check_page(page, generator.settings))
+            problems.extend(p for page in pages for p in affiliate_rules.check_page(page, generator.settings))
     if generators:
         problems.extend(placement.unread_markdown(generators, generators[0].settings))
     if problems:

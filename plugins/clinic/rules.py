@@ -215,6 +215,8 @@ from .plain_rules import RULES as PLAIN_RULES  # noqa: E402 - plain language (is
 ARTICLE_RULES += PLAIN_RULES
 from .guide_rules import RULES as GUIDE_RULES  # noqa: E402 - the writers' guide's rules, own module
 ARTICLE_RULES += GUIDE_RULES
+from .affiliate_rules import RULES as AFFILIATE_RULES  # noqa: E402 - where affiliate links may appear
+ARTICLE_RULES += AFFILIATE_RULES
 
 
 def check_article(article, settings, source: str) -> list[Problem]:

@@ -26,7 +26,8 @@ from .problems import Problem
 UNCACHED = {"check_review"}  # today's date decides it
 CODE = ("rules.py", "claims.py", "people.py", "content_rules.py", "footnotes.py", "drafts.py", "tree.py", "problems.py",
         "preflight.py", "rules_cache.py", "plain_rules.py", "readability.py", "glossary.py", "guide_rules.py", "dates.py",
-        "fields.py", "sanitise.py")
+        "fields.py", "sanitise.py",
+        "affiliate_rules.py", "affiliate.py")
 # Relative paths that may climb out of PATH, written plainly or percent-encoded (the rules unquote them).
 LEAVES_PATH = re.compile(r"\.\./|%2e|\.%2f", re.IGNORECASE)
 
