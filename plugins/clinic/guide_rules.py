@@ -38,7 +38,7 @@ def _header(source: str) -> dict[str, tuple[int, str]]:
 
 def _body_lines(source: str) -> list[tuple[int, str]]:
     """(line number, text) of the body: after the header, without the footnotes' reference lines."""
-    end = preflight.header_entries(source)[2]
+    end = preflight.body_start(source)
     lines = source.splitlines()
     start = end if end is not None else len(lines)
     return [(number, line) for number, line in enumerate(lines[start:], start=start + 1)
@@ -68,6 +68,8 @@ def check_length(article, settings, source) -> list[Problem]:
 def check_tags(article, settings, source) -> list[Problem]:
     low, high = settings.get("TAGS_MIN", 2), settings.get("TAGS_MAX", 4)
     line, value = _header(source).get("tags", (1, ""))
+    if isinstance(value, list):  # YAML front matter: one tag per '- item'
+        value = ", ".join(value)
     if not value.strip():
         return []  # metadata-missing says so
     tags = [t.strip() for t in value.split(",")]
@@ -179,8 +181,8 @@ def check_spelling(article, settings, source) -> list[Problem]:
 
     allowed = {word.lower() for word in settings.get("US_SPELLING_ALLOWED", [])}
     patterns = settings.get("BRITISH_SPELLING_PATTERNS", {})
-    header = _header(source)
-    lines = [(header[name][0], header[name][1]) for name in SHOWN_FIELDS if name in header] + _body_lines(source)
+    shown = preflight.continued(source)  # a YAML list's items each on their own line
+    lines = [item for name in SHOWN_FIELDS for item in shown.get(name, [])] + _body_lines(source)
     problems = []
     for number, line in lines:
         for word in re.findall(r"[A-Za-z]+", NOT_PROSE.sub(" ", line)):

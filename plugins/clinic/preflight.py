@@ -99,8 +99,8 @@ def header_entries(text: str) -> tuple[list[tuple[int, str, str]], list[tuple[in
 
 
 def yaml_header(text: str) -> tuple[list[tuple[int, str, str | list[str]]], list[tuple[int, str]], int | None, list[str]]:
-    """header_entries() for YAML front matter: the entries, the broken lines, the line after the closing
-    `---`, and the reason each broken line is broken.
+    """header_entries() for YAML front matter: the entries, the broken lines, the closing `---` line, and
+    the reason each broken line is broken.
 
     Read as YAML nodes, not values: their marks give each key's line, and their text is what the writer
     wrote, so a date the YAML loader could not even build ('2026-13-01') still reaches the date check.
@@ -111,7 +111,8 @@ def yaml_header(text: str) -> tuple[list[tuple[int, str, str | list[str]]], list
         opening = next(n for n, line in enumerate(lines, start=1) if line.strip())
         return [], [(opening, lines[opening - 1])], None, ["the front matter has no closing '---' line"]
     offset = text.count("\n", 0, match.start("metadata"))  # the opening '---' is line offset + 1
-    end = text.count("\n", 0, match.end("metadata")) + 2  # the line after the closing '---'
+    # The closing '---' (or '...'): the line that ends the header, as the blank line does in the older format.
+    end = next(n for n in range(offset + 2, len(lines) + 1) if lines[n - 1].strip() in ("---", "..."))
     try:
         root = yaml.compose(match.group("metadata"))
     except yaml.YAMLError as error:
@@ -158,6 +159,11 @@ def _yaml_reason(error: yaml.YAMLError) -> str:
     if "mapping values are not allowed" in problem:
         return "a value holds ': '; put the whole value in double quotes"
     return f"the YAML does not parse ({problem})"
+
+
+def body_start(text: str) -> int | None:
+    """The line the body starts after, in either header format (None when the file is all header)."""
+    return yaml_header(text)[2] if is_yaml(text) else header_entries(text)[2]
 
 
 def continued(text: str) -> dict[str, list[tuple[int, str]]]:
