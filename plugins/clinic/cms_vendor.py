@@ -2,9 +2,9 @@
 
 The editor at /admin/ is Sveltia CMS. Its prebuilt bundle and the three fonts it asks for come from npm
 tarballs named by exact version and checked against the registry's sha512 integrity, then against the
-sha256 of each file we serve, both recorded below. Nothing is committed but these figures, and nothing
-needs Node: a fresh machine fetches them on its first build (a CI runner reaches the npm registry) into
-VENDOR_DIR, and every later build links them from there.
+sha256 of each file we serve, both recorded below. Nothing is committed but these figures: a fresh
+machine fetches them on its first build with npm's own client (`npm pack`, from whichever registry that
+npm is configured for) into VENDOR_DIR, and every later build links them from there.
 
 The bundle as published would contact three other sites before anyone signs in: fonts from jsDelivr, a
 version check on UNPKG and GitHub's status page. PATCHES point those at our own copies, and give back pinch-zoom (the bundle's
@@ -22,15 +22,14 @@ import hashlib
 import io
 import os
 import sys
+import subprocess
 import tarfile
 import tempfile
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 from .problems import Problem
 
-REGISTRY = "https://registry.npmjs.org"
 CMS_VERSION = "0.221.1"
 # Where fetched files are kept between builds (relative to the project root; not in git, not in cache/,
 # so `invoke clean` does not fetch 22 MB again).
@@ -92,11 +91,6 @@ class VendorError(Exception):
     pass
 
 
-def tarball_url(pinned: Pinned) -> str:
-    name = pinned.package.rpartition("/")[2]
-    return f"{REGISTRY}/{pinned.package}/-/{name}-{pinned.version}.tgz"
-
-
 def _integrity_ok(data: bytes, integrity: str) -> bool:
     algorithm, _, expected = integrity.partition("-")
     return base64.b64encode(hashlib.new(algorithm, data).digest()).decode() == expected
@@ -118,18 +112,26 @@ def patched(serve_as: str, data: bytes) -> bytes:
 
 
 def _fetch(pinned: Pinned) -> bytes:
-    url = tarball_url(pinned)
-    try:
-        with urllib.request.urlopen(url, timeout=120) as response:
-            tarball = response.read()
-    except OSError as error:
-        raise VendorError(f"could not fetch {url} ({error}); the first build needs the npm registry") from error
+    """The pinned file from its package's tarball, which npm's own client fetches from the registry this
+    machine's npm is configured for (no address of ours to keep), checked against the pinned integrity."""
+    spec = f"{pinned.package}@{pinned.version}"
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            done = subprocess.run(["npm", "pack", spec, "--silent", "--pack-destination", folder],
+                                  capture_output=True, text=True, timeout=300)
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise VendorError(f"could not run 'npm pack {spec}' ({error}); the first build needs npm "
+                              "(Node.js) and the npm registry") from error
+        tarballs = sorted(Path(folder).glob("*.tgz"))
+        if done.returncode or not tarballs:
+            raise VendorError(f"'npm pack {spec}' failed: {(done.stderr or done.stdout).strip()[:300]}")
+        tarball = tarballs[0].read_bytes()
     if not _integrity_ok(tarball, pinned.integrity):
-        raise VendorError(f"{url} does not match its pinned integrity {pinned.integrity[:20]}...; refusing it")
+        raise VendorError(f"{spec} does not match its pinned integrity {pinned.integrity[:20]}...; refusing it")
     with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
         member = archive.extractfile(pinned.member)
         if member is None:
-            raise VendorError(f"{url} has no {pinned.member}")
+            raise VendorError(f"{spec} has no {pinned.member}")
         return member.read()
 
 
