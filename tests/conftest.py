@@ -99,7 +99,7 @@ FILLER = (
     "diary records when you went to bed and when you fell asleep. It records how often you woke and when you "
     "got up. Keep the two diaries side by side for two weeks. They often show patterns that are hard to see "
     "from memory. Some people find that a poor night makes the next day's pain feel sharper. A painful day "
-    "can also make it harder to settle at night. Other people notice little link between the two. That is "
+    "can also make it harder to settle at night. Other people see little link between the two. That is "
     "useful to know as well. The diaries are not a test. You cannot pass or fail them. They give your "
     "clinician a clearer picture. At a visit, your clinician may ask how long you have had trouble sleeping. "
     "They may ask if it started before or after the pain. They may ask what you have already tried. They may "
@@ -113,7 +113,7 @@ FILLER = (
     "people. Screens and bright light late in the evening can delay sleep. A short, calm routine before bed "
     "can help the mind settle. Keep naps short. Take them early in the afternoon. Then they do not take "
     "away from the night. Gentle activity during the day can help both sleep and pain for some people. Plan "
-    "it with your clinician or a physical therapist. It may take a few weeks to notice a change. Talking "
+    "it with your clinician or a physical therapist. It may take a few weeks to see a change. Talking "
     "therapy for poor sleep is another option. It teaches ways to change the habits and thoughts that keep "
     "poor sleep going. It usually takes several sessions, in person or online. People who live with "
     "long-lasting pain can take part. The therapist can fit the advice to the pain. Sleep medicines are "
@@ -123,7 +123,7 @@ FILLER = (
     "pain should be reported quickly. This includes pain that wakes you at night and new pain. It also "
     "includes pain with fever, weight loss, weakness or numbness. It may need a different check. The same "
     "goes for loud snoring with choking or gasping at night. It also goes for sleepiness that makes driving "
-    "unsafe. Family and friends can help. They can notice changes and support a steady routine. They can "
+    "unsafe. Family and friends can help. They can spot changes and support a steady routine. They can "
     "come to visits if you wish. Progress is often slow. A small gain in sleep can make the day easier. You "
     "may fall asleep a little sooner or wake a little less. That can help even when the pain itself changes "
     "slowly. You and your clinician can look at the diaries together after a few weeks. You can decide what "
@@ -164,8 +164,10 @@ GOOD_ARTICLE = textwrap.dedent(
     [^treede]: Treede RD, Rief W, Barke A, et al. Chronic pain as a symptom or a disease. *Pain*. 2019. <https://doi.org/10.1097/j.pain.0000000000001384>
     """
 ).replace("{FILLER}", FILLER)
-# The end of GOOD_ARTICLE's one body paragraph: tests add their own paragraphs after it.
+# The end of GOOD_ARTICLE's one body paragraph: tests add their own paragraphs after it, from FIRST_NEW_LINE on
+# (after a blank line), so the lines their problems name follow the header however long it grows.
 BODY_END = f"Clinicians ask about both.[^treede] {FILLER}\n"
+FIRST_NEW_LINE = GOOD_ARTICLE[:GOOD_ARTICLE.index(BODY_END) + len(BODY_END)].count("\n") + 2
 
 
 def make_content(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -358,7 +358,8 @@ AUDITED_SPELLINGS = ["HTTPS://WWW.AMAZON.COM/dp/X", "https://reader@www.amazon.c
 
 def _audit(settings, body: str, head: str = "") -> list[str]:
     summary = Summary()
-    audit_page("p/index.html", f"<html><head>{head}</head><body><main>{body}</main>"
+    policy = _head(settings).removeprefix("<head>").removesuffix("</head>")
+    audit_page("p/index.html", f"<html><head>{policy}{head}</head><body><main>{body}</main>"
                                f"<footer>{settings['MEDICAL_DISCLAIMER_SHORT']}</footer></body></html>", settings, False, summary)
     return sorted({p.rule for p in summary.problems})
 

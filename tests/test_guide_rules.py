@@ -5,19 +5,22 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FILLER, GOOD_ARTICLE, ROOT
+from conftest import FILLER, FIRST_NEW_LINE, GOOD_ARTICLE, ROOT
 from test_silent import FIXTURE, PAGE, field, refused
 
 
 # --- The guide's rules, in the guide's words ---------------------------------------------------------
+
+BODY = FIRST_NEW_LINE - 2  # the fixture article's one paragraph, right after the header and its blank line
+
 
 def body(words: str) -> str:
     return GOOD_ARTICLE.replace(FILLER, words)
 
 
 GUIDE = {
-    "short": (body("Short."), 12, "article-length", "700 to 1,500 words"),
-    "long": (body(FILLER * 3), 12, "article-length", "700 to 1,500 words"),
+    "short": (body("Short."), BODY, "article-length", "700 to 1,500 words"),
+    "long": (body(FILLER * 3), BODY, "article-length", "700 to 1,500 words"),
     "one tag": (field(GOOD_ARTICLE, "Tags", "sleep"), 5, "tags-format", "write 2 to 4"),
     "five tags": (field(GOOD_ARTICLE, "Tags", "a, b, c, d, e"), 5, "tags-format", "write 2 to 4"),
     "capitals": (field(GOOD_ARTICLE, "Tags", "Sleep, evidence"), 5, "tags-format", "lowercase"),
@@ -27,11 +30,11 @@ GUIDE = {
     "modified first": (field(GOOD_ARTICLE, "Modified", "2026-09-30"), 3, "date-order", "never before Date"),
     "reviewed after modified": (field(GOOD_ARTICLE, "Last_reviewed", "2026-11-02"), 10, "date-order",
                                 "Last_reviewed is never after Modified"),
-    "atx h1": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\n# Sleep first\n\nPoor sleep", 1), 12, "heading-level", "##"),
-    "setext h1": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\nSleep first\n===\n\nPoor sleep", 1), 12, "heading-level", "##"),
-    "h1 after a fence": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\n```\n# Sleep first\n```\n\nPoor sleep", 1), 13,
+    "atx h1": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\n# Sleep first\n\nPoor sleep", 1), BODY, "heading-level", "##"),
+    "setext h1": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\nSleep first\n===\n\nPoor sleep", 1), BODY, "heading-level", "##"),
+    "h1 after a fence": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\n```\n# Sleep first\n```\n\nPoor sleep", 1), BODY + 1,
                          "heading-level", "##"),
-    "html h1": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\n<h1>Sleep first</h1>\n\nPoor sleep", 1), 12, "heading-level", "##"),
+    "html h1": (GOOD_ARTICLE.replace("\n\nPoor sleep", "\n\n<h1>Sleep first</h1>\n\nPoor sleep", 1), BODY, "heading-level", "##"),
 }
 
 
@@ -48,7 +51,7 @@ BRITISH = ["colour", "Behaviour", "centre", "anaesthetic", "paediatric", "recogn
 @pytest.mark.parametrize("word", BRITISH)
 def test_british_spelling_is_refused_with_its_us_form(fixture_site, word):
     text = GOOD_ARTICLE.replace("Clinicians ask about both.", f"Clinicians ask about the {word} too.")
-    refused(fixture_site({FIXTURE: text}), FIXTURE, 12, "spelling-us", f"'{word}' is British spelling")
+    refused(fixture_site({FIXTURE: text}), FIXTURE, BODY, "spelling-us", f"'{word}' is British spelling")
 
 
 @pytest.mark.parametrize("name, line", [("Title", 1), ("Summary", 7)])
@@ -86,7 +89,7 @@ def link(text: str) -> str:
                                   "[Click here!](https://example.org/a)", '<a href="https://example.org/a">here</a>',
                                   "[this page](https://example.org/a)", "[learn more](https://example.org/a)"])
 def test_link_text_that_does_not_say_where_it_goes_is_refused(fixture_site, text):
-    refused(fixture_site({FIXTURE: link(text)}), FIXTURE, 12, "link-text", "does not say where it goes")
+    refused(fixture_site({FIXTURE: link(text)}), FIXTURE, BODY, "link-text", "does not say where it goes")
 
 
 def test_a_vague_link_on_a_page_is_refused_too(fixture_site):
@@ -98,7 +101,7 @@ def test_a_vague_link_on_a_page_is_refused_too(fixture_site):
                                      "## Works cited"])
 def test_a_sources_heading_is_refused(fixture_site, heading):
     text = GOOD_ARTICLE.replace("\n\n[^raja]:", f"\n\n{heading}\n\n[^raja]:", 1)
-    refused(fixture_site({FIXTURE: text}), FIXTURE, 14, "sources-heading", "delete the heading")
+    refused(fixture_site({FIXTURE: text}), FIXTURE, FIRST_NEW_LINE, "sources-heading", "delete the heading")
 
 
 def test_links_that_say_where_they_go_and_a_sources_word_in_a_heading_pass(fixture_site):

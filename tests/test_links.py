@@ -13,7 +13,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import BODY_END, GOOD_ARTICLE
+from conftest import BODY_END, FIRST_NEW_LINE, GOOD_ARTICLE
 
 FIXTURE = "articles/fixture.md"
 # The second article, the page and the image that the links point at.
@@ -22,7 +22,6 @@ OTHER = (GOOD_ARTICLE.replace("Title: A fixture article about sleep and pain", "
          .replace("Clinicians ask about both.", "Clinicians ask about both.\n\n## Risks\n\nSome risks are known."))
 PAGE = "Title: Contact us\nModified: 2026-11-01\n\nWrite to the clinic.\n\n## Opening hours\n\nWeekdays.\n"
 IMAGE = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>Box</title><rect width="10" height="10"/></svg>'
-FIRST_NEW_LINE = GOOD_ARTICLE[:GOOD_ARTICLE.index(BODY_END) + len(BODY_END)].count("\n") + 2
 
 
 def article_with(text: str) -> str:

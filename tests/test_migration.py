@@ -13,13 +13,9 @@ from clinic import front_matter, preflight
 from conftest import CONTENT, GOOD_ARTICLE, ROOT
 
 SCRIPT = ROOT / "scripts" / "migrate_front_matter.py"
-# What another engineer is adding now, in today's grammar: continuation lines indented by four spaces.
-WITH_KEY_POINTS = GOOD_ARTICLE.replace("Author: example-writer\n", """\
-Key_points: Poor sleep and long-lasting pain often travel together.
-    Each can make the other worse.
-    Clinicians ask about both: sleep is part of a pain assessment.
-Author: example-writer
-""")
+# The fixture article carries its key points in the older grammar: continuation lines indented by four spaces.
+WITH_KEY_POINTS = GOOD_ARTICLE
+KEY_POINTS_LINE = GOOD_ARTICLE.splitlines().index(next(l for l in GOOD_ARTICLE.splitlines() if l.startswith("Key_points:"))) + 1
 
 
 def front(text: str) -> dict:
@@ -29,16 +25,16 @@ def front(text: str) -> dict:
 def test_multi_line_values_become_lists_and_tags_a_list():
     migrated, moved = front_matter.from_meta(WITH_KEY_POINTS)
     fields = front(migrated)
-    assert fields["key_points"] == ["Poor sleep and long-lasting pain often travel together.",
-                                    "Each can make the other worse.",
-                                    "Clinicians ask about both: sleep is part of a pain assessment."]
+    assert fields["key_points"] == ["Sleep and pain are linked.", "Tell your clinician how you sleep.",
+                                    "Good sleep habits may help."]
     assert fields["tags"] == ["sleep", "evidence"]
     assert str(fields["date"]) == "2026-10-01" and fields["reviewer"] == "example-physician"
     # The header reader the rules use sees the same, with each item's key line.
     header, broken = preflight.header(migrated)
     assert broken == [] and header["key_points"][1] == fields["key_points"]
     lines = migrated.splitlines()
-    assert lines[moved[9] - 1] == "  - Each can make the other worse."  # the old continuation line's item
+    # the old continuation line's item
+    assert lines[moved[KEY_POINTS_LINE + 1] - 1] == "  - Tell your clinician how you sleep."
 
 
 def test_the_body_is_kept_byte_for_byte_and_every_old_line_is_mapped():

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import CONTENT, GOOD_ARTICLE, ROOT, article_sources
+from conftest import CONTENT, FILLER, GOOD_ARTICLE, ROOT, article_sources
 
 FIXTURE = "articles/fixture.md"
 TODAY = 'RULES_TODAY="2026-11-15"'
@@ -28,8 +28,16 @@ def _lines(result, rule):
     return [line for line in result.lines if f": {rule}: " in line]
 
 
+@pytest.fixture
+def fixture_site(fixture_site):
+    """Short bodies, so that the sentences a test writes decide the grade (the guide's article length is
+    test_guide_rules.py's to test)."""
+    return lambda files, *sets, **kw: fixture_site(files, "ARTICLE_WORDS_MIN=0", *sets, **kw)
+
+
 def _with_body(body: str) -> str:
-    head, _, rest = GOOD_ARTICLE.partition("\n\nPoor sleep")
+    """The fixture article with `body` as its first paragraph, and without its long plain filler."""
+    head, _, rest = GOOD_ARTICLE.replace(f" {FILLER}", "").partition("\n\nPoor sleep")
     return head + "\n\n" + body + "\n\nPoor sleep" + rest
 
 

@@ -1,4 +1,4 @@
-"""Every editorial rule refuses a small bad site by rule id, file and line; the real content passes each one."""
+"""Every editorial rule refuses a small bad site by rule id, file and line; the real content builds with every one on."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from pelican.contents import Article
-from pelican.readers import Readers
 
-from clinic import content, dates, front_matter, preflight, rules
-from conftest import CONTENT, GOOD_ARTICLE, article_sources
+from clinic import dates, front_matter, rules
+from conftest import GOOD_ARTICLE
 
 # Fixture builds measure the review interval to a fixed day, so they read the same next year.
 TODAY = 'RULES_TODAY="2026-11-15"'
@@ -36,9 +34,10 @@ BAD = {
     "reviewer-not-clinician": (GOOD_ARTICLE.replace("Reviewer: example-physician", "Reviewer: example-writer")
                                .replace("Author: example-writer", "Author: example-pharmacist"), [], 9),
     "reviewer-is-author": (GOOD_ARTICLE.replace("Author: example-writer", "Author: example-physician"), [], 9),
-    # Two reviewers would reach the byline as a list: one article, one reviewer.
+    # Two reviewers would reach the byline as a list: one article, one reviewer. (A second 'Reviewer:' line
+    # is metadata-duplicate, found before the build; a continuation line is this rule's.)
     "person-duplicate": (GOOD_ARTICLE.replace("Reviewer: example-physician",
-                                              "Reviewer: example-physician\nReviewer: example-pharmacist"), [], 10),
+                                              "Reviewer: example-physician\n    example-pharmacist"), [], 10),
     "category-unknown": (GOOD_ARTICLE.replace("Category: Chronic Pain", "Category: Wellness"), [], 4),
     "sources-min": (NO_SOURCES, [], NO_SOURCES.rstrip("\n").count("\n") + 1),
     "claim-flagged": (GOOD_ARTICLE.replace("Clinicians ask", "Ketamine is a miracle for nerve pain.\n\nClinicians ask"), [], 15),
@@ -120,30 +119,8 @@ def test_the_good_fixture_article_passes_every_rule(fixture_site):
 
 # --- The real content, rule by rule ---------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def real_articles(settings):
-    """The real articles as the plugin sees them: read by Pelican, then rewritten by the clinic plugin."""
-    readers = Readers(settings)
-    found = []
-    for path in article_sources():
-        article = readers.read_file(base_path=str(CONTENT), path=str(path), content_class=Article, context={})
-        html, facts = content.transform(article._content, settings)
-        article._content, article.sources = html, facts.sources
-        found.append((article, path.read_text(encoding="utf-8")))
-    assert len(found) >= 7, "content/articles should hold the seven articles"
-    return found
-
-
-@pytest.mark.parametrize("rule", sorted(BAD))
-def test_the_real_content_passes_the_rule(real_articles, settings, rule):
-    if rule == "date-unparseable":
-        problems = preflight.preflight(settings)
-    else:
-        problems = [p for article, source in real_articles for p in rules.check_article(article, settings, source)]
-    assert [str(p) for p in problems if p.rule == rule] == []
-
-
 def test_the_real_site_builds_with_every_rule_on(site):
+    # The build runs every rule on the real content and refuses on any problem: that it built is the proof.
     assert (site / "articles" / "home-comfort-product-guide" / "index.html").is_file()
 
 
@@ -246,11 +223,6 @@ def test_two_keys_for_one_person_are_one_person(settings):
     found = rules.check_people(article, {**settings, "PEOPLE": people},
                                "Author: example-physician\nReviewer: dr-physician\n\nBody.\n")
     assert [p.rule for p in found] == ["reviewer-is-author"]
-
-
-def test_every_real_reviewer_is_a_clinician_who_did_not_write_the_article(real_articles, settings):
-    for article, source in real_articles:
-        assert [str(p) for p in rules.check_people(article, settings, source)] == []
 
 
 # --- Review dates and the other pure rules ----------------------------------------------------------

@@ -10,81 +10,82 @@ import pytest
 from bs4 import BeautifulSoup
 
 from clinic import headers
-from conftest import BODY_END, GOOD_ARTICLE
+from conftest import BODY_END, FIRST_NEW_LINE, GOOD_ARTICLE
 
 DIAGRAM = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>A box</title><rect width="10" height="10"/></svg>'
 
-# name: (Markdown written after the first paragraph, at line 14, the line the problem names, rule id)
+# name: (Markdown written after the first paragraph, at FIRST_NEW_LINE, the line the problem names, rule id)
+L = FIRST_NEW_LINE
 BAD = {
     # anything that runs script
-    "script": ("<script>alert(1)</script>", 14, "raw-html-element"),
-    "script-upper": ('<SCRIPT SRC="/theme/x.js"></SCRIPT>', 14, "raw-html-element"),
-    "script-mixed": ("<ScRiPt>alert(1)</sCrIpT>", 14, "raw-html-element"),
-    "svg-script": ("<svg><script>alert(1)</script></svg>", 14, "raw-html-element"),
-    "svg-onload": ('<svg onload="alert(1)"></svg>', 14, "raw-html-element"),
-    "math": ('<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction></math>', 14,
+    "script": ("<script>alert(1)</script>", L, "raw-html-element"),
+    "script-upper": ('<SCRIPT SRC="/theme/x.js"></SCRIPT>', L, "raw-html-element"),
+    "script-mixed": ("<ScRiPt>alert(1)</sCrIpT>", L, "raw-html-element"),
+    "svg-script": ("<svg><script>alert(1)</script></svg>", L, "raw-html-element"),
+    "svg-onload": ('<svg onload="alert(1)"></svg>', L, "raw-html-element"),
+    "math": ('<math><maction actiontype="statusline" xlink:href="javascript:alert(1)">x</maction></math>', L,
              "raw-html-element"),
-    "noscript": ("<noscript><p>No script</p></noscript>", 14, "raw-html-element"),
-    "onerror": ('<img src="{static}/images/diagram.svg" alt="A box" onerror="alert(1)">', 14, "raw-html-attribute"),
-    "onload-upper": ('<p ONLOAD="alert(1)">Text.</p>', 14, "raw-html-attribute"),
-    "onfocus-autofocus": ('<p onfocus="alert(1)" autofocus tabindex="0">Text.</p>', 14, "raw-html-attribute"),
-    "onclick-attr-list": ('## Dosing {: onclick="alert(1)" }', 14, "raw-html-attribute"),
-    "onmouseover-span": ('A <span onmouseover="alert(1)">word</span>.', 14, "raw-html-attribute"),
+    "noscript": ("<noscript><p>No script</p></noscript>", L, "raw-html-element"),
+    "onerror": ('<img src="{static}/images/diagram.svg" alt="A box" onerror="alert(1)">', L, "raw-html-attribute"),
+    "onload-upper": ('<p ONLOAD="alert(1)">Text.</p>', L, "raw-html-attribute"),
+    "onfocus-autofocus": ('<p onfocus="alert(1)" autofocus tabindex="0">Text.</p>', L, "raw-html-attribute"),
+    "onclick-attr-list": ('## Dosing {: onclick="alert(1)" }', L, "raw-html-attribute"),
+    "onmouseover-span": ('A <span onmouseover="alert(1)">word</span>.', L, "raw-html-attribute"),
     # script in an address, in every spelling a browser still reads as one
-    "javascript-href": ('<a href="javascript:alert(1)">the leaflet</a>', 14, "raw-html-url"),
-    "javascript-mixed-case": ('<a href="JaVaScRiPt:alert(1)">the leaflet</a>', 14, "raw-html-url"),
-    "javascript-entity": ('<a href="&#106;avascript:alert(1)">the leaflet</a>', 14, "raw-html-url"),
-    "javascript-hex-entity": ('<a href="&#x6A;&#x61;vascript:alert(1)">the leaflet</a>', 14, "raw-html-url"),
-    "javascript-tab": ('<a href="java&#9;script:alert(1)">the leaflet</a>', 14, "raw-html-url"),
-    "javascript-raw-tab": ('<a href="java\tscript:alert(1)">the leaflet</a>', 14, "raw-html-url"),
-    "javascript-newline": ('<a href="java&#10;script:alert(1)">the leaflet</a>', 14, "raw-html-url"),
-    "javascript-leading-space": ('<a href="  \tjavascript:alert(1)">the leaflet</a>', 14, "raw-html-url"),
-    "javascript-colon-entity": ('<a href="javascript&colon;alert(1)">the leaflet</a>', 14, "raw-html-url"),
-    "vbscript": ('<a href="vbscript:msgbox(1)">the leaflet</a>', 14, "raw-html-url"),
-    "data-href": ('<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">the leaflet</a>', 14,
+    "javascript-href": ('<a href="javascript:alert(1)">the leaflet</a>', L, "raw-html-url"),
+    "javascript-mixed-case": ('<a href="JaVaScRiPt:alert(1)">the leaflet</a>', L, "raw-html-url"),
+    "javascript-entity": ('<a href="&#106;avascript:alert(1)">the leaflet</a>', L, "raw-html-url"),
+    "javascript-hex-entity": ('<a href="&#x6A;&#x61;vascript:alert(1)">the leaflet</a>', L, "raw-html-url"),
+    "javascript-tab": ('<a href="java&#9;script:alert(1)">the leaflet</a>', L, "raw-html-url"),
+    "javascript-raw-tab": ('<a href="java\tscript:alert(1)">the leaflet</a>', L, "raw-html-url"),
+    "javascript-newline": ('<a href="java&#10;script:alert(1)">the leaflet</a>', L, "raw-html-url"),
+    "javascript-leading-space": ('<a href="  \tjavascript:alert(1)">the leaflet</a>', L, "raw-html-url"),
+    "javascript-colon-entity": ('<a href="javascript&colon;alert(1)">the leaflet</a>', L, "raw-html-url"),
+    "vbscript": ('<a href="vbscript:msgbox(1)">the leaflet</a>', L, "raw-html-url"),
+    "data-href": ('<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">the leaflet</a>', L,
                   "raw-html-url"),
-    "data-img": ('<img src="data:image/svg+xml,%3Csvg%20onload=alert(1)%3E" alt="A box">', 14, "raw-html-url"),
-    "markdown-link-js": ("Read [the leaflet](javascript:alert(1)) first.", 14, "raw-html-url"),
-    "markdown-image-js": ("![A box](JaVaScRiPt:alert(1))", 14, "raw-html-url"),
-    "markdown-link-data": ("Read [the leaflet](data:text/html,hello) first.", 14, "raw-html-url"),
-    "markdown-reference-js": ("Read [the leaflet][leaflet] first.\n\n[leaflet]: javascript:alert(1)", 16, "raw-html-url"),
+    "data-img": ('<img src="data:image/svg+xml,%3Csvg%20onload=alert(1)%3E" alt="A box">', L, "raw-html-url"),
+    "markdown-link-js": ("Read [the leaflet](javascript:alert(1)) first.", L, "raw-html-url"),
+    "markdown-image-js": ("![A box](JaVaScRiPt:alert(1))", L, "raw-html-url"),
+    "markdown-link-data": ("Read [the leaflet](data:text/html,hello) first.", L, "raw-html-url"),
+    "markdown-reference-js": ("Read [the leaflet][leaflet] first.\n\n[leaflet]: javascript:alert(1)", L + 2, "raw-html-url"),
     # embedding another document
-    "iframe": ('<iframe src="https://video.example/embed/1"></iframe>', 14, "raw-html-element"),
-    "iframe-srcdoc": ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', 14, "raw-html-element"),
-    "srcdoc-attribute": ('<div srcdoc="x">Text.</div>', 14, "raw-html-attribute"),
-    "frame": ('<frameset><frame src="https://video.example/"></frameset>', 14, "raw-html-element"),
-    "object": ('<object data="https://video.example/a.swf"></object>', 14, "raw-html-element"),
-    "embed": ('<embed src="https://video.example/a.swf">', 14, "raw-html-element"),
-    "portal": ('<portal src="https://video.example/"></portal>', 14, "raw-html-element"),
+    "iframe": ('<iframe src="https://video.example/embed/1"></iframe>', L, "raw-html-element"),
+    "iframe-srcdoc": ('<iframe srcdoc="&lt;script&gt;alert(1)&lt;/script&gt;"></iframe>', L, "raw-html-element"),
+    "srcdoc-attribute": ('<div srcdoc="x">Text.</div>', L, "raw-html-attribute"),
+    "frame": ('<frameset><frame src="https://video.example/"></frameset>', L, "raw-html-element"),
+    "object": ('<object data="https://video.example/a.swf"></object>', L, "raw-html-element"),
+    "embed": ('<embed src="https://video.example/a.swf">', L, "raw-html-element"),
+    "portal": ('<portal src="https://video.example/"></portal>', L, "raw-html-element"),
     # sending what a reader types, or moving the reader elsewhere
-    "form-action": ('<form action="https://collect.example/"><input name="q"></form>', 14, "raw-html-element"),
-    "formaction": ('<button formaction="https://collect.example/">Send</button>', 14, "raw-html-element"),
-    "meta-refresh": ('<meta http-equiv="refresh" content="0;url=https://elsewhere.example/">', 14, "raw-html-element"),
-    "base-href": ('<base href="https://elsewhere.example/">', 14, "raw-html-element"),
-    "target": ('<a href="https://example.org/" target="_blank">a page</a>', 14, "raw-html-attribute"),
-    "ping": ('<a href="https://example.org/" ping="https://collect.example/">a page</a>', 14, "raw-html-attribute"),
+    "form-action": ('<form action="https://collect.example/"><input name="q"></form>', L, "raw-html-element"),
+    "formaction": ('<button formaction="https://collect.example/">Send</button>', L, "raw-html-element"),
+    "meta-refresh": ('<meta http-equiv="refresh" content="0;url=https://elsewhere.example/">', L, "raw-html-element"),
+    "base-href": ('<base href="https://elsewhere.example/">', L, "raw-html-element"),
+    "target": ('<a href="https://example.org/" target="_blank">a page</a>', L, "raw-html-attribute"),
+    "ping": ('<a href="https://example.org/" ping="https://collect.example/">a page</a>', L, "raw-html-attribute"),
     # loading from elsewhere, and styles (the policy allows no inline style)
-    "link-stylesheet": ('<link rel="stylesheet" href="https://cdn.example/x.css">', 14, "raw-html-element"),
-    "link-prefetch": ('<link rel="prefetch" href="https://elsewhere.example/">', 14, "raw-html-element"),
-    "style-element": ('<style>@import url("https://cdn.example/x.css");</style>', 14, "raw-html-element"),
-    "style-url": ('<p style="background: url(https://cdn.example/x.png)">Text.</p>', 14, "raw-html-attribute"),
-    "style-expression": ('<p style="width: expression(alert(1))">Text.</p>', 14, "raw-html-attribute"),
-    "style-attr-list": ('A paragraph.\n{: style="color: red" }', 15, "raw-html-attribute"),
-    "img-external": ('<img src="https://images.example.org/nerve.png" alt="A nerve">', 14, "privacy-external"),
-    "img-protocol-relative": ('<img src="//images.example.org/nerve.png" alt="A nerve">', 14, "privacy-external"),
-    "img-backslashes": ('<img src="\\\\images.example.org\\nerve.png" alt="A nerve">', 14, "privacy-external"),
-    "img-scheme-no-slashes": ('<img src="https:images.example.org/nerve.png" alt="A nerve">', 14, "privacy-external"),
-    "markdown-image-external": ("![A nerve](https://images.example.org/nerve.png)", 14, "privacy-external"),
+    "link-stylesheet": ('<link rel="stylesheet" href="https://cdn.example/x.css">', L, "raw-html-element"),
+    "link-prefetch": ('<link rel="prefetch" href="https://elsewhere.example/">', L, "raw-html-element"),
+    "style-element": ('<style>@import url("https://cdn.example/x.css");</style>', L, "raw-html-element"),
+    "style-url": ('<p style="background: url(https://cdn.example/x.png)">Text.</p>', L, "raw-html-attribute"),
+    "style-expression": ('<p style="width: expression(alert(1))">Text.</p>', L, "raw-html-attribute"),
+    "style-attr-list": ('A paragraph.\n{: style="color: red" }', L + 1, "raw-html-attribute"),
+    "img-external": ('<img src="https://images.example.org/nerve.png" alt="A nerve">', L, "privacy-external"),
+    "img-protocol-relative": ('<img src="//images.example.org/nerve.png" alt="A nerve">', L, "privacy-external"),
+    "img-backslashes": ('<img src="\\\\images.example.org\\nerve.png" alt="A nerve">', L, "privacy-external"),
+    "img-scheme-no-slashes": ('<img src="https:images.example.org/nerve.png" alt="A nerve">', L, "privacy-external"),
+    "markdown-image-external": ("![A nerve](https://images.example.org/nerve.png)", L, "privacy-external"),
     "srcset": ('<img src="{static}/images/diagram.svg" srcset="https://images.example.org/2x.png 2x" alt="A box">',
-               14, "raw-html-attribute"),
-    "video-poster": ('<video poster="https://images.example.org/p.png"></video>', 14, "raw-html-element"),
-    "input-src": ('<input type="image" src="https://images.example.org/b.png">', 14, "raw-html-element"),
+               L, "raw-html-attribute"),
+    "video-poster": ('<video poster="https://images.example.org/p.png"></video>', L, "raw-html-element"),
+    "input-src": ('<input type="image" src="https://images.example.org/b.png">', L, "raw-html-element"),
     # borrowing the theme's classes (a fake notice, hidden text) or values the list does not name
-    "class-not-listed": ('<div class="notice">As an Amazon Associate ...</div>', 14, "raw-html-attribute"),
-    "class-attr-list": ("A paragraph.\n{: .visually-hidden }", 15, "raw-html-attribute"),
-    "loading-value": ('<img src="{static}/images/diagram.svg" alt="A box" loading="eager">', 14, "raw-html-attribute"),
+    "class-not-listed": ('<div class="notice">As an Amazon Associate ...</div>', L, "raw-html-attribute"),
+    "class-attr-list": ("A paragraph.\n{: .visually-hidden }", L + 1, "raw-html-attribute"),
+    "loading-value": ('<img src="{static}/images/diagram.svg" alt="A box" loading="eager">', L, "raw-html-attribute"),
     # HTML the two parsers read differently: nh3 would move it, so it is refused rather than changed
-    "misnested-table": ("<table><p>Text.</p></table>", 14, "raw-html-sanitiser"),
+    "misnested-table": ("<table><p>Text.</p></table>", L, "raw-html-sanitiser"),
 }
 
 
@@ -104,9 +105,9 @@ def refused(tmp_path_factory):
     return build_site_from(tmp_path_factory.mktemp("refused"), files)
 
 
-def test_the_fixture_puts_each_bad_input_on_line_14(refused):
+def test_the_fixture_puts_each_bad_input_on_its_first_new_line(refused):
     article = _article("script", "<script>alert(1)</script>")
-    assert article.splitlines()[13] == "<script>alert(1)</script>"
+    assert article.splitlines()[L - 1] == "<script>alert(1)</script>"
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
@@ -136,7 +137,7 @@ def test_a_refused_build_names_only_real_problems_and_publishes_nothing(refused)
 GOOD_BODY = """\
 ## How the sessions go
 
-A table of typical steps, with aligned columns, and AT&T-style caps from typogrify ("NMDA").
+A table of typical steps, with aligned columns, an ampersand (this & that) and caps from typogrify ("NMDA").
 
 | Step | Minutes |
 |:-----|--------:|
@@ -150,7 +151,7 @@ An inline image ![A small box]({static}/images/diagram.svg){: width="10" height=
 [a phone link](tel:+15555550100), [an anchor](#how-the-sessions-go) and [a page]({filename}/pages/about.md).
 
 <div markdown="1">
-Some **Markdown** inside a block of HTML.
+Some **Markdown** inside a block of markup.
 </div>
 
 <details><summary>A native question</summary><p>Its answer.</p></details>
@@ -168,10 +169,8 @@ def allowed(tmp_path_factory):
     from conftest import build_site_from
 
     about = "Title: About the fixture\nModified: 2026-11-01\n\nThe clinic.\n"
-    # A written Summary is checked as the rewrite left it: its amazon-search: link is a store search by then.
-    article = _article("fixture-article", GOOD_BODY).replace(
-        "Summary: A short fixture article used by the tests.",
-        "Summary: A short fixture article; [search Amazon for TENS units](amazon-search:tens+unit).")
+    # (A store link in a written Summary is refused before it reaches the sanitiser: affiliate-in-summary.)
+    article = _article("fixture-article", GOOD_BODY)
     files = {"articles/fixture.md": article, "images/diagram.svg": DIAGRAM,
              "pages/about.md": about}
     return build_site_from(tmp_path_factory.mktemp("allowed"), files)
@@ -198,8 +197,6 @@ def test_what_our_markdown_and_rewrite_produce_passes_and_reaches_readers_unchan
     assert body.find("sup", id=re.compile(r"^fnref:")).find("a", class_="footnote-ref")
     assert body.find("a", class_="footnote-backref", title=re.compile("Back to the text"))
     assert body.find("span", class_="caps")
-    feed = (allowed.output / "feeds/all.atom.xml").read_text(encoding="utf-8")
-    assert "amazon.com/s?k=tens+unit" in feed and "sponsored" in feed  # the summary's link, as rewritten
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
@@ -224,7 +221,8 @@ def test_nh3_cleans_each_bad_input_by_the_same_list_on_its_own(settings, name):
 def test_every_built_page_carries_the_meta_policy_first_in_its_head(site, settings):
     wanted = headers.meta_policy(settings)
     assert "frame-ancestors" not in wanted and "'wasm-unsafe-eval'" in wanted and "object-src 'none'" in wanted
-    pages = [p for p in sorted(site.rglob("*.html")) if "pagefind" not in p.parts]
+    # The writers' editor has a policy of its own (test_cms.py); every public page carries the site's.
+    pages = [p for p in sorted(site.rglob("*.html")) if "pagefind" not in p.parts and settings["CMS_ADMIN_PATH"] not in p.parts]
     assert len(pages) > 20
     for path in pages:
         head = BeautifulSoup(path.read_text(encoding="utf-8"), "html5lib").head

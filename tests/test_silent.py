@@ -9,7 +9,7 @@ import re
 import pytest
 
 from clinic import report
-from conftest import FIXTURE_TODAY, GOOD_ARTICLE, ROOT, run_build
+from conftest import FIRST_NEW_LINE, FIXTURE_TODAY, GOOD_ARTICLE, ROOT, run_build
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
 FIXTURE = "articles/fixture.md"
@@ -174,7 +174,7 @@ def test_a_misspelt_page_field_is_refused_too(fixture_site):
             "did you mean 'Summary:'")
 
 
-@pytest.mark.parametrize("value, kind", [("publsihed", "article"), ("published", "article"), ("hidden", "article"),
+@pytest.mark.parametrize("value, kind", [("publsihed", "article"), ("hidden", "article"),
                                          ("drafts", "article"), ("publsihed", "page"), ("skip", "page")])
 def test_a_status_the_site_does_not_use_is_refused(fixture_site, value, kind):
     if kind == "article":
@@ -193,7 +193,7 @@ def test_a_field_written_twice_is_refused_on_its_second_line(fixture_site):
 @pytest.mark.parametrize("line", ["Last_reviewed: 2026-11-01", "Status: draft", "tags: sleep, rest"])
 def test_a_field_after_the_headers_blank_line_is_refused_not_shown_as_text(fixture_site, line):
     text = GOOD_ARTICLE.replace("\n\nPoor sleep", f"\n\n{line}\n\nPoor sleep", 1)
-    refused(fixture_site({FIXTURE: text}), FIXTURE, 12, "metadata-malformed", "after the blank line")
+    refused(fixture_site({FIXTURE: text}), FIXTURE, FIRST_NEW_LINE - 2, "metadata-malformed", "after the blank line")
 
 
 def test_a_misspelt_page_template_is_refused_with_the_one_meant(fixture_site):
@@ -258,7 +258,7 @@ def test_markdown_in_the_articles_and_pages_folders_is_read(fixture_site):
 def test_a_pelican_warning_names_the_line_it_is_about(fixture_site):
     text = GOOD_ARTICLE.replace("Clinicians ask about both.", "See [the diagram]({filename}/images/d.svg). Clinicians ask")
     svg = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><title>d</title></svg>'
-    refused(fixture_site({FIXTURE: text, "images/d.svg": svg}), FIXTURE, 12, "pelican-warning", "{static}")
+    refused(fixture_site({FIXTURE: text, "images/d.svg": svg}), FIXTURE, FIRST_NEW_LINE - 2, "pelican-warning", "{static}")
 
 
 def test_a_template_error_names_the_template_and_its_line(fixture_site, theme_copy):

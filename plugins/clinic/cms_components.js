@@ -36,7 +36,7 @@
     },
   });
 
-  // Editing a checkout with `invoke livereload` running: after each save the build runs, and when it
+  // Editing a checkout with the live preview task running: after each save the build runs, and when it
   // fails, its problem lines are shown here, one per line, until a save fixes them (build-status.json).
   if (!["localhost", "127.0.0.1", "[::1]"].includes(location.hostname)) return;
   const banner = document.createElement("section");

@@ -90,7 +90,8 @@ def _served_elsewhere(href: str, settings) -> bool:
 
 def site_path(href: str, page: str, settings) -> tuple[str, str] | None:
     """(path in the output, fragment) a link on the built page `page` leads to; None for another site."""
-    href = href.strip()
+    # A browser reads '\' as '/' in a web address (WHATWG URL), so 'https:\\host\path' is another site.
+    href = href.strip().replace("\\", "/")
     parts = urlsplit(href)
     if parts.scheme and parts.scheme.lower() not in ("http", "https"):
         return None  # mailto:, tel:; javascript: is raw-html-script's

@@ -18,12 +18,12 @@ import urllib.request
 
 import pytest
 
-from conftest import BODY_END, FIXTURE_TODAY, GOOD_ARTICLE, ROOT, make_content
+from conftest import BODY_END, FIRST_NEW_LINE, FIXTURE_TODAY, GOOD_ARTICLE, ROOT, make_content
 
 pytestmark = pytest.mark.browser
 
 FIXTURE = "articles/fixture.md"
-NEW_LINE = GOOD_ARTICLE[:GOOD_ARTICLE.index(BODY_END) + len(BODY_END)].count("\n") + 2
+NEW_LINE = FIRST_NEW_LINE
 # Each save, what the page must then show: the panel's lines (none after a good build) and a text of the page.
 SAVES = [
     ("[the risks](/articles/no-such-article/) are listed.", [f"{FIXTURE}:{NEW_LINE}", "link-missing",
