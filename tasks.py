@@ -80,7 +80,7 @@ def test(c):
         find_chromium()
     except NoChromium as missing:
         raise Exit(str(missing), code=1)
-    c.run(f"{sys.executable} -m pytest", pty=False)
+    c.run(f"{sys.executable} -m pytest -n auto", pty=False)
 
 
 @task

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from clinic.audit import Summary, audit_page
-from conftest import GOOD_ARTICLE, ROOT, site_pages
+from conftest import FIRST_NEW_LINE, GOOD_ARTICLE, ROOT, site_pages
 
 TODAY = 'RULES_TODAY="2026-11-15"'
 ARTICLE_PAGE = "articles/fixture-article/index.html"
@@ -120,7 +120,8 @@ def test_an_affiliate_link_wrapping_a_store_image_is_refused(fixture_site):
     result = fixture_site({"articles/fixture.md": article, "images/pad.svg": svg}, TODAY)
     assert result.returncode == 1
     # The build's own rule names the Markdown line; the audit's (on the built page) is tested on tampered output.
-    assert any(re.match(r"^\S*content/articles/fixture\.md:12: affiliate-plain-text: ", line) for line in result.lines), result.stderr
+    line = FIRST_NEW_LINE - 2  # the fixture's paragraph
+    assert any(re.match(rf"^\S*content/articles/fixture\.md:{line}: affiliate-plain-text: ", found) for found in result.lines), result.stderr
 
 
 def test_the_notices_in_settings_say_what_the_rules_require(settings):

@@ -25,6 +25,10 @@ STYLESHEET = Path(__file__).with_name("preview.css")
 PANEL_ID = "preview-problems"
 BODY_OPEN = re.compile(rb"<body\b[^>]*>", re.IGNORECASE)
 HEAD_CLOSE = re.compile(rb"</head\s*>", re.IGNORECASE)
+# python-livereload reloads the page with an inline script, which the page's own policy (the meta tag every
+# page carries) blocks: the preview serves pages without that tag, as it never sent the policy header.
+# `invoke serve`, `invoke preview` and the browser tests keep it.
+POLICY_META = re.compile(rb"<meta\s+http-equiv=[\"']?content-security-policy[\"']?[^>]*>", re.IGNORECASE)
 # livereload ignores a reload within DEFAULT_RELOAD_TIME seconds of the last (3 by default), so a quick
 # second save would leave the page stale; a rebuild takes well under a second, so 1 s still merges the
 # files of one save.
@@ -76,6 +80,7 @@ class PreviewApp:
         return [body]
 
     def _shown(self, page: bytes) -> bytes:
+        page = POLICY_META.sub(b"", page, count=1)
         if not self.problems:
             return page
         link = f'<link rel="stylesheet" href="{STYLESHEET_URL}">'.encode()

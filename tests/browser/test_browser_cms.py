@@ -19,7 +19,7 @@ import pytest
 
 from clinic import front_matter
 from clinic.headers import by_path
-from conftest import CONTENT, FIXTURE_TODAY, PROD_SETTINGS, build_site_from, run_build
+from conftest import CONTENT, FILLER, FIXTURE_TODAY, PROD_SETTINGS, build_site_from, run_build
 
 from .checks import CSP_LISTENER, block_foreign_requests, is_local
 from .conftest import serve_directory
@@ -216,7 +216,7 @@ def test_an_article_saved_in_the_editor_is_a_file_the_build_accepts(browser, edi
     try:
         fill_article(page, title="Sleep and chronic pain", slug="sleep-and-chronic-pain",
                      body="Poor sleep and long-lasting pain often travel together.[^raja] "
-                          "Clinicians ask about both.[^treede]\n\n" + SOURCES)
+                          f"Clinicians ask about both.[^treede] {FILLER}\n\n" + SOURCES)  # an article's length
         saved = save(page, "content/articles/sleep-and-chronic-pain.md")
         assert watch.problems(page) == []
     finally:
