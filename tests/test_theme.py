@@ -10,8 +10,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import html5lib
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
+from jinja2 import meta, nodes
 
 from clinic.audit import normalise
 from clinic.images import intrinsic_size
@@ -369,6 +371,35 @@ def test_templates_escape_settings_text(fixture_site):
     main = soup_of(result.output / "index.html").find("main")
     assert "Pain <b>relief</b> & sleep" in main.get_text(), "the subtitle was not shown as text"
     assert main.find("b") is None, "a settings value was rendered as markup"
+
+
+# --- the templates themselves --------------------------------------------------------------------------
+
+TEMPLATES = ROOT / "theme" / "templates"
+# What a partial may read without being handed it: the site's own values, the same on every page.
+SITE_WIDE = {"pages", "categories", "asset", "structured_data", "content_security_policy", "glossary_entries"}
+
+
+def _parsed(template: Path) -> nodes.Template:
+    return jinja2.Environment().parse(template.read_text(encoding="utf-8"))
+
+
+def test_partials_read_the_page_only_through_their_parameters(settings):
+    """base.html's convention: what a partial shows of the page is passed to it; settings it reads itself."""
+    for partial in sorted((TEMPLATES / "partials").glob("*.html")):
+        unknown = meta.find_undeclared_variables(_parsed(partial)) - set(settings) - SITE_WIDE
+        assert not unknown, f"{partial.name} reads {sorted(unknown)} from the template using it; make them parameters"
+
+
+def test_a_partial_with_parameters_is_one_macro_named_after_its_file_and_never_included():
+    macro_files = set()
+    for partial in sorted((TEMPLATES / "partials").glob("*.html")):
+        macros = [m.name for m in _parsed(partial).find_all(nodes.Macro)]
+        assert macros in ([], [partial.stem]), f"{partial.name} defines {macros}; one macro, named {partial.stem}"
+        macro_files |= {f"partials/{partial.name}"} if macros else set()
+    for template in sorted(TEMPLATES.rglob("*.html")):
+        included = {node.template.value for node in _parsed(template).find_all(nodes.Include)}
+        assert not included & macro_files, f"{template.name} includes {sorted(included & macro_files)}, which shows nothing; import it"
 
 
 # --- the image helper -------------------------------------------------------------------------------
