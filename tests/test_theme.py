@@ -402,6 +402,12 @@ def test_a_partial_with_parameters_is_one_macro_named_after_its_file_and_never_i
         assert not included & macro_files, f"{template.name} includes {sorted(included & macro_files)}, which shows nothing; import it"
 
 
+def test_every_listing_extends_the_one_list_layout():
+    for name in ("index", "category", "tag", "author", "archives"):
+        extends = next(_parsed(TEMPLATES / f"{name}.html").find_all(nodes.Extends))
+        assert extends.template.value == "list.html", f"{name}.html does not extend list.html"
+
+
 # --- the image helper -------------------------------------------------------------------------------
 
 def test_intrinsic_size_reads_png_and_svg_headers(tmp_path):
