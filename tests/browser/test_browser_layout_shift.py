@@ -32,3 +32,19 @@ def test_a_page_does_not_shift_while_it_loads(views, origin, page, width):
     finally:
         tab.close()
     assert shift <= MAX_SHIFT, f"{page.path} at {width}px shifts by {shift:.3f} while loading"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_search_results_for_a_query_in_the_address_move_nothing_on_screen(views, origin, width):
+    """The header's search box sends readers to /search/?q=...: the results the script then adds must not
+    push what the reader already sees (the footer, on a short page) down the screen."""
+    tab = views(width, "light").new_page()
+    try:
+        tab.add_init_script(RECORD_SHIFTS)
+        tab.goto(origin + "/search/?q=ketamine", wait_until="networkidle")
+        tab.wait_for_selector("[data-search-results] li")
+        tab.wait_for_timeout(300)
+        shift = tab.evaluate("window.__layoutShift")
+    finally:
+        tab.close()
+    assert shift <= MAX_SHIFT, f"/search/?q=ketamine at {width}px shifts by {shift:.3f} as its results arrive"
