@@ -28,6 +28,8 @@ PAGES = [
     Page("category", "/category/iv-ketamine/"),
     Page("tag", "/tag/ketamine/"),
     Page("archives", "/archives/"),
+    Page("author", "/author/example-writer/"),
+    *(Page(slug, f"/{slug}/") for slug in ("authors", "categories", "tags")),
     *(Page(slug, f"/{slug}/") for slug in
       ("about", "contact", "medical-disclaimer", "affiliate-disclosure", "editorial-policy", "privacy")),
     Page("article-about-mechanisms", "/articles/how-ketamine-acts-on-pain/", article=True),
