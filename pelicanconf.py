@@ -72,7 +72,10 @@ DEFAULT_ORPHANS = 0
 ARTICLE_ORDER_BY = "reversed-date"
 PAGE_ORDER_BY = "basename"
 
-TYPOGRIFY = True
+# typogrify runs in the clinic reader (plugins/clinic/reader.py), before its rewrite, with Pelican's
+# TYPOGRIFY_* settings: Pelican's own TYPOGRIFY would run after its content cache, on every build.
+TYPOGRIFY = False
+CLINIC_TYPOGRIFY = True
 MARKDOWN = {
     "extension_configs": {
         "markdown.extensions.toc": {"permalink": False, "toc_depth": "2-3"},
@@ -85,7 +88,7 @@ MARKDOWN = {
     "output_format": "html5",
 }
 # Full builds read Markdown in worker processes ahead of Pelican once there are this many files
-# (plugins/clinic/read_ahead.py); for fewer, starting the workers costs more than it saves.
+# (plugins/clinic/parallel.py); for fewer, starting the workers costs more than it saves.
 READ_AHEAD_MIN_FILES = 50
 # Incremental builds read and write Pelican's content cache whole on every run; unzipped, that costs
 # 0.2 s less at 1,000 articles, for a larger file in the local cache folder.

@@ -394,10 +394,3 @@ def test_the_build_waits_for_the_pagefind_it_started_early(tmp_path, settings):
     search_index.start_search_index(tmp_path, settings)
     assert search_index.build_search_index(tmp_path, settings) == []
     assert (tmp_path / search_index.INDEX_DIR / "pagefind-entry.json").is_file()
-
-
-def test_a_pagefind_started_for_a_build_that_then_fails_is_stopped(tmp_path, settings):
-    search_index.start_search_index(tmp_path, settings)
-    process = search_index._running[search_index.output_key(tmp_path)]
-    search_index.stop_search_index(tmp_path)
-    assert process.poll() is not None and search_index.output_key(tmp_path) not in search_index._running

@@ -120,7 +120,7 @@ def test_each_bad_input_is_refused_by_rule_id_on_its_line(refused, name):
 
 
 def test_a_script_address_in_a_written_summary_is_refused_on_the_summary_line(refused):
-    # Feeds carry a written Summary as HTML; its raw tags are text already (text_metadata.py), its links are not.
+    # Feeds carry a written Summary as HTML; its raw tags are text already (reader.py), its links are not.
     assert any(re.match(r"^(\S*/)?articles/summary\.md:7: raw-html-url: <a> href= is a javascript: ", entry)
                for entry in refused.lines), refused.stderr
 

@@ -124,15 +124,17 @@ def test_every_text_file_has_gzip_and_brotli_copies_of_its_final_bytes(site):
     assert checked > 10
 
 
-def test_two_production_builds_are_byte_identical(tmp_path):
+def test_two_production_builds_are_byte_identical_with_or_without_worker_processes(tmp_path):
     import shutil
 
     from conftest import CONTENT, PROD_SETTINGS, run_build
 
     # A snapshot, so that writers saving content meanwhile cannot make the two builds differ.
     shutil.copytree(CONTENT, tmp_path / "content")
+    # The first reads every file in worker processes (parallel.py), the second reads all in the build's own.
+    ways = {"first": "READ_AHEAD_MIN_FILES=1", "second": "READ_WORKERS=0"}
     builds = [run_build(PROD_SETTINGS, tmp_path / name, f"PATH={tmp_path / 'content'}",
-                        f"CACHE_PATH={tmp_path / 'cache'}") for name in ("first", "second")]
+                        f"CACHE_PATH={tmp_path / 'cache'}", way) for name, way in ways.items()]
     assert [b.returncode for b in builds] == [0, 0], builds[0].stderr + builds[1].stderr
 
     def files(root: Path) -> dict[str, bytes]:
@@ -153,45 +155,9 @@ def test_development_output_is_neither_minified_nor_compressed(tmp_path):
     assert page.read_text() == before and sorted(p.name for p in tmp_path.iterdir()) == ["index.html"]
 
 
-def test_incremental_builds_reuse_stored_copies_that_match_the_final_bytes(tmp_path):
-    settings = {"PRECOMPRESS_OUTPUT": True, "CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path / "cache")}
-    first, edited = "<p>Rest, then walk a little further.</p>\n" * 80, "<p>Walk, then rest a little.</p>\n" * 80
-    for name, text in (("first", first), ("second", first), ("edited", edited)):
-        page = tmp_path / name / "index.html"
-        page.parent.mkdir()
-        page.write_text(text, encoding="utf-8")
-        assert assets.precompress_output(tmp_path / name, settings) == []
-        assert gzip_module.decompress(page.with_name("index.html.gz").read_bytes()) == page.read_bytes(), name
-        assert brotli.decompress(page.with_name("index.html.br").read_bytes()) == page.read_bytes(), name
-        # The unchanged page's copies are the stored ones (hard links), not compressed again; the others new.
-        assert page.with_name("index.html.br").stat().st_nlink == (2 if name == "second" else 1), name
-
-
-# --- The output stream: pages and feeds minified and compressed as Pelican writes them ----------------
-
-def _stream_settings(tmp_path: Path) -> dict:
-    return {"OUTPUT_PATH": str(tmp_path / "output"), "MINIFY_OUTPUT": True, "PRECOMPRESS_OUTPUT": True,
-            "PRECOMPRESS_BROTLI_QUALITY": 5, "CACHE_CONTENT": False, "CACHE_PATH": str(tmp_path / "cache")}
-
-
-def _stream(settings: dict, written: list[Path]) -> None:
-    from types import SimpleNamespace
-
-    from clinic import output_stream
-
-    pelican = SimpleNamespace(settings=settings)
-    output_stream.start(pelican)
-    for path in written:
-        output_stream.written(str(path), context=settings)
-    output_stream.finish(pelican)
-
-
-def test_each_written_page_and_feed_is_minified_and_compressed_by_the_stream(tmp_path):
-    from clinic import output_stream
-
-    settings = _stream_settings(tmp_path)
-    output = Path(settings["OUTPUT_PATH"])
-    page, feed = output / "a" / "index.html", output / "feeds" / "all.atom.xml"
+def test_each_page_is_minified_and_each_text_file_compressed_after_the_build(tmp_path):
+    settings = {"MINIFY_OUTPUT": True, "PRECOMPRESS_OUTPUT": True, "PRECOMPRESS_BROTLI_QUALITY": 5}
+    page, feed = tmp_path / "a" / "index.html", tmp_path / "feeds" / "all.atom.xml"
     body = "    <p>  Pain that lasts  </p>\n" * 40  # long enough for the compressed copies to be smaller
     for path, text in ((page, f"<!DOCTYPE html>\n<html>\n  <body>\n{body}  </body>\n</html>\n"),
                        (feed, "<?xml version='1.0'?><feed>" + "<entry>x</entry>" * 200 + "</feed>")):
@@ -199,10 +165,8 @@ def test_each_written_page_and_feed_is_minified_and_compressed_by_the_stream(tmp
         path.write_text(text, encoding="utf-8")
     original_feed = feed.read_bytes()
 
-    _stream(settings, [page, feed])
+    assert assets.minify_output(tmp_path, settings) == [] and assets.precompress_output(tmp_path, settings) == []
 
-    done = output_stream.streamed(output)
-    assert (done.minified, done.compressed, done.problems) == ({"a/index.html"}, {"a/index.html", "feeds/all.atom.xml"}, [])
     html = page.read_text(encoding="utf-8")
     assert html == assets.minify_html(html) and "\n" not in html
     assert feed.read_bytes() == original_feed  # feeds are compressed, never minified
@@ -211,34 +175,8 @@ def test_each_written_page_and_feed_is_minified_and_compressed_by_the_stream(tmp
         assert brotli.decompress(path.with_name(path.name + ".br").read_bytes()) == path.read_bytes()
 
 
-def test_the_post_build_steps_do_only_what_the_stream_did_not(tmp_path):
-    settings = _stream_settings(tmp_path)
-    output = Path(settings["OUTPUT_PATH"])
-    streamed, later = output / "a.html", output / "theme" / "site.css"
-    css = "".join(f".note-{n} {{\n  color: black;\n}}\n" for n in range(60))
-    for path in (streamed, later):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("<p>  streamed  </p>\n" * 40 if path is streamed else css, encoding="utf-8")
-    _stream(settings, [streamed])
-    # A stand-in for the streamed page: were the steps to minify or compress it again, this would change.
-    streamed.write_text("<p>  left as it is  </p>\n", encoding="utf-8")
-    stale_copy = streamed.with_name("a.html.gz").read_bytes()
-
-    assert assets.minify_output(output, settings) == []
-    assert assets.precompress_output(output, settings) == []
-
-    assert streamed.read_text(encoding="utf-8") == "<p>  left as it is  </p>\n"
-    assert streamed.with_name("a.html.gz").read_bytes() == stale_copy
-    assert later.read_text(encoding="utf-8") == assets.minify_css(css) != css
-    assert gzip_module.decompress(later.with_name("site.css.gz").read_bytes()) == later.read_bytes()
-
-
 def test_a_page_the_minifier_cannot_read_is_reported_once(tmp_path):
-    settings = _stream_settings(tmp_path)
-    output = Path(settings["OUTPUT_PATH"])
-    broken = output / "broken.html"
-    broken.parent.mkdir(parents=True)
+    broken = tmp_path / "broken.html"
     broken.write_bytes(b"<p>caf\xe9</p>")  # Latin-1, not UTF-8
-    _stream(settings, [broken])
-    problems = assets.minify_output(output, settings)
+    problems = assets.minify_output(tmp_path, {"MINIFY_OUTPUT": True})
     assert [(p.path, p.rule) for p in problems] == [("broken.html", "minify-failed")]

@@ -21,7 +21,7 @@ from pelican.contents import Article
 from . import affiliate
 from .problems import Problem, relative
 from .rules import header_fields
-from .tree import parsed, text
+from .tree import body_of, parsed, text
 
 
 def _patterns(settings) -> list[str]:
@@ -102,7 +102,7 @@ def check_affiliate_text(item, settings, source) -> list[Problem]:
     """A store address shown as text in the body (an autolink, a link whose words are the address, a URL typed
     out): search excerpts (Pagefind), FAQ answers in search results (JSON-LD) and feed readers show the
     words without the link's rel or the notice beside them."""
-    words = html.unescape(text(parsed(getattr(item, "_content", "") or "")))
+    words = html.unescape(text(parsed(body_of(item))))
     return [_problem(item, line_of_url(source, url, _body_start(source)), "affiliate-address-text",
                      f"the body shows the store address {url} as text; search results, FAQ answers in search "
                      "engines and feed readers show it without the affiliate notice",
@@ -114,7 +114,7 @@ def check_affiliate_text(item, settings, source) -> list[Problem]:
 def check_affiliate_body(item, settings, source) -> list[Problem]:
     """Plain text links only, and only in an article of AFFILIATE_CATEGORIES."""
     patterns = _patterns(settings)
-    root = parsed(getattr(item, "_content", "") or "")
+    root = parsed(body_of(item))
     uses = affiliate.uses(root, patterns)
     problems = []
     for node, attribute, url in uses:

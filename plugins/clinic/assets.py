@@ -12,12 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
-from . import output_stream
 from .problems import Problem
 
 STYLE_OPEN, STYLE_CLOSE = "<style>", "</style>"
@@ -96,20 +94,20 @@ MINIFIERS = {".html": minify_html, ".css": minify_css}
 
 
 def minify_output(output: Path, settings: dict) -> list[Problem]:
-    """Post-build step: minify in place every HTML and CSS file the output stream did not (production only)."""
+    """Post-build step: minify in place every HTML and CSS file (production only), in worker processes:
+    minify-html holds the GIL, and a full build has about 2,000 pages."""
     if not settings.get("MINIFY_OUTPUT"):
         return []
-    done = output_stream.streamed(output)
-    problems = list(done.problems)
-    for path in sorted(Path(output).rglob("*")):
-        rel = path.relative_to(output).as_posix()
-        if path.suffix in MINIFIERS and rel not in done.minified and path.is_file():
-            problem = minify_file(path, rel)
-            problems += [problem] if problem is not None else []
-    return problems
+    files = [(str(path), path.relative_to(output).as_posix()) for path in sorted(Path(output).rglob("*"))
+             if path.suffix in MINIFIERS and path.is_file()]
+    if len(files) < 200:
+        return [p for p in map(minify_file, files) if p is not None]
+    with ProcessPoolExecutor() as pool:
+        return [p for p in pool.map(minify_file, files, chunksize=64) if p is not None]
 
 
-def minify_file(path: Path, rel: str) -> Problem | None:
+def minify_file(file: tuple[str, str]) -> Problem | None:
+    path, rel = Path(file[0]), file[1]
     try:
         path.write_text(MINIFIERS[path.suffix](path.read_text(encoding="utf-8")), encoding="utf-8")
     except (UnicodeDecodeError, ValueError) as error:
@@ -140,34 +138,23 @@ def precompress_output(output: Path, settings: dict, *, skip: tuple[str, ...] = 
     (search index, minify), and always uses brotli quality 11, which took minutes on 1,000 articles
     (about 4 s per MB here) when the rest of the build takes seconds. Theme files, cached for a year,
     get quality 11; pages and feeds PRECOMPRESS_BROTLI_QUALITY (5: about 15 % larger, 50 times faster).
-    With the content cache on (incremental builds) the copies are kept by content hash in CACHE_PATH
-    and hard-linked into the output. Folders in `skip` (relative to `output`) are left alone: the build
-    writes the search index while this runs, and compresses it with precompress_folder. Pages and feeds
-    the output stream already compressed (output_stream.py) are left alone too.
+    Folders in `skip` (relative to `output`) are left alone: the build writes the search index while
+    this runs, and compresses it with precompress_folder.
     """
     if not settings.get("PRECOMPRESS_OUTPUT"):
         return []
     output = Path(output)
-    store = precompress_store(settings)
     theme_dir = settings.get("THEME_STATIC_DIR", "theme")
-    done = output_stream.streamed(output)
     skipped = [output / folder for folder in skip]
-    files = [path for path in _text_files(output) if path.relative_to(output).as_posix() not in done.compressed
-             and not any(path.is_relative_to(folder) for folder in skipped)]
-    used = done.store_keys | _precompress(files, lambda path: 11 if path.relative_to(output).parts[0] == theme_dir
-                                          else page_quality(settings), store)
-    if store is not None:
-        for entry in store.iterdir():
-            if entry.name not in used:
-                shutil.rmtree(entry, ignore_errors=True)
+    files = [path for path in _text_files(output) if not any(path.is_relative_to(folder) for folder in skipped)]
+    _precompress(files, lambda path: 11 if path.relative_to(output).parts[0] == theme_dir else page_quality(settings))
     return []
 
 
 def precompress_folder(folder: Path, settings: dict) -> list[Problem]:
-    """The copies for the text files of one folder, without the store (for the search index, which
-    changes with every page anyway)."""
+    """The copies for the text files of one folder (the search index)."""
     if settings.get("PRECOMPRESS_OUTPUT"):
-        _precompress(_text_files(Path(folder)), lambda path: page_quality(settings), None)
+        _precompress(_text_files(Path(folder)), lambda path: page_quality(settings))
     return []
 
 
@@ -175,56 +162,18 @@ def page_quality(settings: dict) -> int:
     return int(settings.get("PRECOMPRESS_BROTLI_QUALITY", 5))
 
 
-def precompress_store(settings: dict) -> Path | None:
-    """Where incremental builds (the content cache on) keep compressed copies by content hash."""
-    return Path(settings["CACHE_PATH"]) / "precompressed" if settings.get("CACHE_CONTENT") else None
-
-
 def _text_files(folder: Path) -> list[Path]:
     return [path for path in sorted(folder.rglob("*")) if path.suffix in TEXT_SUFFIXES and path.is_file()]
 
 
-def _precompress(files: list[Path], quality, store: Path | None) -> set:
-    """Copies for each file at quality(file); the store keys used. zlib and brotli let go of the GIL
-    while they compress, so threads use every core."""
+def _precompress(files: list[Path], quality) -> None:
+    """Copies for each file at quality(file). zlib and brotli let go of the GIL while they compress, so
+    threads use every core."""
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        return set(pool.map(lambda path: precompress_file(path, quality(path), store), files))
+        list(pool.map(lambda path: precompress_file(path, quality(path)), files))
 
 
-def precompress_file(path: Path, quality: int, store: Path | None) -> str:
-    """Write the copies beside `path`; returns the store key it used (None without a store)."""
-    data = path.read_bytes()
-    key = f"{hashlib.sha256(data).hexdigest()}-{quality}" if store is not None else None
-    if store is not None and _link_stored(store / key, path):
-        return key
-    copies = compress(data, quality)
-    if store is not None:
-        _store(store / key, copies)
-    for suffix, blob in copies.items():
+def precompress_file(path: Path, quality: int) -> None:
+    """Write the copies beside `path`."""
+    for suffix, blob in compress(path.read_bytes(), quality).items():
         path.with_name(path.name + suffix).write_bytes(blob)
-    return key
-
-
-def _link_stored(entry: Path, path: Path) -> bool:
-    """Hard-link the stored copies beside `path`, reading and writing no bytes (a quarter of the step's
-    time in a one-article rebuild). This is the last step, so nothing writes into them through the link."""
-    try:
-        suffixes = [p.name for p in entry.iterdir()]
-        for suffix in suffixes:
-            os.link(entry / suffix, path.with_name(path.name + suffix))
-        return True
-    except OSError:  # not stored, pruned by another build meanwhile, or another file system: compress again
-        for suffix in (".gz", ".br"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
-        return False
-
-
-def _store(entry: Path, copies: dict[str, bytes]) -> None:
-    temporary = entry.with_name(f".{entry.name}.{os.getpid()}")
-    temporary.mkdir(parents=True, exist_ok=True)
-    for suffix, blob in copies.items():
-        (temporary / suffix).write_bytes(blob)
-    try:
-        os.replace(temporary, entry)
-    except OSError:  # the same content was stored by another build meanwhile
-        shutil.rmtree(temporary, ignore_errors=True)

@@ -7,8 +7,6 @@ settings, so a template or plugin change that drops a notice is caught here.
 from __future__ import annotations
 
 import fnmatch
-import hashlib
-import json
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -29,15 +27,11 @@ HIDING_CLASSES = {"hidden", "visually-hidden", "sr-only", "screen-reader-text"}
 # Signatures of analytics and tracking code, inline or by file name.
 TRACKERS = re.compile(r"gtag\(|google-analytics|googletagmanager|fbq\(|_paq\.push|matomo|plausible|hotjar|"
                       r"segment\.com|mixpanel|clarity\.ms", re.IGNORECASE)
-# Every setting the page and feed checks read. Workers and the cache see only these, so a check that starts
-# reading another setting fails loudly (KeyError) until it is added here, and the cache key covers it.
+# Every setting the page and feed checks read. Workers see only these, so a check that starts reading
+# another setting fails loudly (KeyError) until it is added here.
 AUDITED_SETTINGS = ("MEDICAL_DISCLAIMER", "EMERGENCY_NOTICE", "OFFLABEL_NOTICE", "MEDICAL_DISCLAIMER_SHORT",
                     "AFFILIATE_NOTICE", "AFFILIATE_LINK_PATTERNS", "AFFILIATE_REL", "SITEURL", "SITE_PUBLIC_URL",
                     "SECURITY_HEADERS")
-# The checks' own code: a cached pass must not outlive a change to what a pass means.
-AUDIT_CODE = ("audit.py", "rules.py", "affiliate.py", "affiliate_audit.py", "output_paths.py", "tree.py", "problems.py",
-              "headers.py", "sanitise.py")
-
 
 @dataclass
 class Summary:
@@ -150,44 +144,20 @@ def audit(output: Path, settings) -> Summary:
 
 
 def audit_snapshot(snapshot: Snapshot, settings) -> Summary:
-    """Every page, stylesheet and feed read by read_output; problems in sorted file order.
-
-    With the content cache on (incremental builds), a page or feed whose bytes, place and audited settings
-    are those of one that passed the last passing audit is not parsed again (AuditCache).
-    """
+    """Every page, stylesheet and feed read by read_output; problems in sorted file order."""
     summary = Summary()
     checks = {key: settings.get(key) for key in AUDITED_SETTINGS}
-    cache = AuditCache(settings, checks) if settings.get("CACHE_CONTENT") else None
-    pages, feeds = _uncached(snapshot.pages, cache, summary), _uncached(snapshot.feeds, cache, summary)
-    _merge(pages, [_audit_job(job, checks) for _, job in pages], cache, summary)
+    for job in snapshot.pages:
+        result = _audit_job(job, checks)
+        summary.add(result.counts(), result.problems)
     for rel, css in snapshot.stylesheets:
         audit_stylesheet(rel, css, settings, summary)
     # Feeds share entry bodies (all, category; Atom and RSS): each distinct body is checked once.
-    memo = cache.bodies if cache is not None else {}
-    _merge(feeds, [_audit_job(job, checks, memo) for _, job in feeds], cache, summary)
-    if cache is not None and not summary.problems:
-        cache.save()
-    return summary
-
-
-def _uncached(jobs, cache, summary: Summary) -> list:
-    """(key, job) for each job not known to pass from the cache; the counts of the others go to `summary`."""
-    todo = []
-    for job in jobs:
-        key = cache.key(job) if cache is not None else None
-        counts = cache.get(key) if cache is not None else None
-        if counts is not None:
-            summary.add(counts)
-        else:
-            todo.append((key, job))
-    return todo
-
-
-def _merge(todo, results, cache, summary: Summary) -> None:
-    for (key, _), result in zip(todo, results):
+    memo: dict = {}
+    for job in snapshot.feeds:
+        result = _audit_job(job, checks, memo)
         summary.add(result.counts(), result.problems)
-        if cache is not None:
-            cache.put(key, result.counts())
+    return summary
 
 
 def _entry_bodies(entry) -> list[str]:
@@ -206,79 +176,6 @@ def _audit_job(job, checks: dict, memo: dict | None = None) -> Summary:
         part.pages, part.articles, part.listings = 1, int(is_article), int(kind == "listing")
         audit_page(rel, data.decode("utf-8"), checks, is_article, part, offlabel=offlabel, listing=kind == "listing")
     return part
-
-
-class AuditCache:
-    """Counts of the pages and feeds that passed the last passing audit, kept in CACHE_PATH/audit.json.
-
-    A key is the sha256 of the file's bytes, its path and kind (article? off-label?), the audited settings
-    and the audit's own code, so an entry only ever stands for "these exact inputs passed". Results are
-    written only when the whole audit passed; a failing file is never recorded and is parsed every time.
-    """
-
-    def __init__(self, settings, checks: dict):
-        self.path = Path(settings["CACHE_PATH"]) / "audit.json"
-        code = Path(__file__).parent
-        basis = json.dumps(checks, sort_keys=True, default=repr) + "".join(
-            (code / name).read_text(encoding="utf-8") for name in AUDIT_CODE)
-        self.salt = hashlib.sha256(basis.encode("utf-8")).hexdigest()
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            stored = {}
-        self.known = stored.get("files", {}) if isinstance(stored, dict) else {}
-        self.seen: dict[str, dict] = {}
-        # What each feed entry body shows is a pure function of the body and the salt, and most bodies of
-        # an edited feed are unchanged, so those results are kept too.
-        self.bodies = _BodyMemo(self.salt, stored.get("bodies", {}) if isinstance(stored, dict) else {})
-
-    def key(self, job) -> str:
-        kind, rel, data, is_article, offlabel = job
-        digest = hashlib.sha256(f"{self.salt}\0{kind}\0{rel}\0{is_article}\0{offlabel}\0".encode("utf-8"))
-        digest.update(data)
-        return digest.hexdigest()
-
-    def get(self, key: str) -> dict | None:
-        counts = self.known.get(key)
-        if isinstance(counts, dict):
-            self.seen[key] = counts
-        return counts if isinstance(counts, dict) else None
-
-    def put(self, key: str, counts: dict) -> None:
-        self.seen[key] = counts
-
-    def save(self) -> None:
-        """Only this audit's files, so entries for pages that no longer exist do not pile up."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        temporary.write_text(json.dumps({"files": self.seen, "bodies": self.bodies.used or self.bodies.stored},
-                                        sort_keys=True),
-                             encoding="utf-8")
-        os.replace(temporary, self.path)
-
-
-class _BodyMemo(dict):
-    """audit_feed's memo {body: what it shows}, backed by the results stored for bodies by sha256."""
-
-    def __init__(self, salt: str, stored: dict):
-        super().__init__()
-        self.salt, self.stored, self.used = salt, stored, {}
-
-    def _key(self, body: str) -> str:
-        return hashlib.sha256(f"{self.salt}\0{body}".encode("utf-8")).hexdigest()
-
-    def __contains__(self, body) -> bool:
-        if dict.__contains__(self, body):
-            return True
-        found = self.stored.get(self._key(body))
-        if isinstance(found, list) and len(found) == 4:
-            self.__setitem__(body, tuple(found))
-            return True
-        return False
-
-    def __setitem__(self, body, result) -> None:
-        super().__setitem__(body, result)
-        self.used[self._key(body)] = result
 
 
 def offlabel_pages(output: Path, settings) -> set[str]:

@@ -20,8 +20,7 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
-from . import forking, output_stream, writing_apart
-from .problems import Problem, line_of, relative, report, setting_line
+from .problems import Problem, RuleProblems, line_of, relative, report, setting_line
 
 
 class _Collector(logging.Handler):
@@ -127,11 +126,7 @@ def load_settings(settings_file: str | os.PathLike, overrides: dict | None = Non
 
 
 def run_pelican(settings: dict, settings_file: str | os.PathLike | None = None) -> list[Problem]:
-    """Run Pelican with `settings`; return the problems it or the clinic plugin found.
-
-    The plugin prints its own rule problems and stops Pelican with SystemExit; those come back as
-    `RULES_REPORTED`, so the caller fails without printing them twice.
-    """
+    """Run Pelican with `settings`; return the problems it or the clinic plugin found."""
     from pelican import Pelican
     from pelican.log import LimitFilter
 
@@ -145,35 +140,49 @@ def run_pelican(settings: dict, settings_file: str | os.PathLike | None = None) 
     root.handlers, root.level = [collector], logging.WARNING
     try:
         Pelican(settings).run()
-    except SystemExit as stop:
-        if stop.code:
-            unnamed = [p for p in collector.problems if not p.message.startswith(NAMED_BY_RULES)]
-            return unnamed + [RULES_REPORTED]
+    except RuleProblems as found:
+        return [p for p in collector.problems if not p.message.startswith(NAMED_BY_RULES)] + found.problems
     except Exception as error:  # noqa: BLE001 - any crash becomes one line, not a traceback
         message = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
         collector.problems.append(Problem(*where(error, settings_file, message), "pelican-error", message,
                                           "fix what the message names"))
     finally:
         root.handlers, root.level = previous_handlers, previous_level
-        # Still running only if Pelican stopped before the end.
-        writing_apart.stop(settings["OUTPUT_PATH"])
-        output_stream.stop(settings["OUTPUT_PATH"])
     return collector.problems
 
 
-# Stands for "the clinic plugin already printed its problems": the build fails, nothing more is printed.
-RULES_REPORTED = Problem("", 0, "", "", "")
 # Pelican warnings that the article rules (image-alt-missing, image-missing) have just named with file and
 # line; shown again they would be the same problem twice. On pages, which the rules skip, they still show.
 NAMED_BY_RULES = ("Empty alt attribute for image", "Cannot get modification stamp for")
 
 
 def live_rebuild(settings_file, output, overrides: dict | None = None) -> int:
-    """The rebuild `invoke livereload` makes on each save (benchmarks/build.py times it): the content cache
-    on, so unchanged articles come from the caches, and the output audit left to build, preview and
-    publish, so a save shows sooner. The rules still run."""
-    return build(settings_file, output, overrides={"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
-                                                   **(overrides or {})}, check=False)
+    """The rebuild `invoke livereload` makes on each save (benchmarks/build.py times it): Pelican's content
+    cache on, so an unchanged article's whole read (reader.py) comes from it, and the output audit left to
+    build, preview and publish, so a save shows sooner. The rules still run."""
+    overrides = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, **(overrides or {})}
+    overrides["CACHE_PATH"] = str(reader_cache(load_settings(settings_file, overrides)))
+    return build(settings_file, output, overrides=overrides, check=False)
+
+
+def reader_cache(settings: dict) -> Path:
+    """Where Pelican keeps this configuration's reads. Pelican renews an entry only when its own file
+    changes, but a read also depends on the settings, the glossary, the images' sizes and the plugin's
+    code: a change to any of them names a new folder, and the old ones are removed."""
+    import hashlib
+
+    digest = hashlib.sha256(json.dumps(settings, sort_keys=True, default=lambda o: type(o).__name__).encode())
+    for root in (Path(settings["PATH"]), Path(__file__).parent):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix not in (".md", ".pyc"):
+                stat = path.stat()
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    base = Path(settings["CACHE_PATH"])
+    folder = base / f"reads-{digest.hexdigest()[:16]}"
+    for old in base.glob("reads-*") if base.is_dir() else []:
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+    return folder
 
 
 def replace_output(fresh: Path, output: Path) -> None:
@@ -226,7 +235,7 @@ def build(settings_file, output, *, overrides: dict | None = None, check: bool =
     try:
         problems = _build_into(fresh, settings_file, overrides, check)
         if problems:
-            report([p for p in problems if p != RULES_REPORTED])
+            report(problems)
             return 1
         replace_output(fresh, output)
         return 0
@@ -266,8 +275,7 @@ def _check_and_finish(fresh: Path, snapshot, settings: dict, check: bool) -> lis
     # comes from the cache, which one process keeps. Without the audit (livereload) only the asset check is
     # left, and it runs here.
     parts = snapshot.parts(1 if settings.get("CACHE_CONTENT") else CHECK_PROCESSES) if snapshot is not None else [None]
-    checking = (ProcessPoolExecutor(max_workers=len(parts), mp_context=forking.context())
-                if check and forking.available() else None)
+    checking = ProcessPoolExecutor(max_workers=len(parts)) if check and len(parts) > 1 else None
     try:
         # The asset check goes with the last part: the first, with the feeds, is forked first.
         checked = [checking.submit(run_checks, fresh, part, settings, assets=part is parts[-1],

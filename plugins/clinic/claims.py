@@ -63,7 +63,7 @@ _COMPILED: dict[str, tuple] = {}
 
 def _rules(settings):
     """(family regexes with the words they need, negation regex, not-negation regex, clause regex), compiled
-    once per settings. Each setting is named literally: rules_cache keys its results on the names it finds."""
+    once per settings."""
     chosen = (settings.get("FLAGGED_CLAIMS") or [], settings.get("CLAIM_TERMS") or {},
               [word.lower() for word in settings.get("CLAIM_NEGATIONS") or []],
               settings.get("CLAIM_NOT_NEGATIONS") or [], settings.get("CLAIM_CLAUSE_WORDS") or [],

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 from .footnotes import check_footnotes
 from .problems import Problem, relative
 from .sanitise import check_raw_html
-from .tree import parsed
+from .tree import body_of, parsed
 
 # Pelican's intra-site link syntax: {filename}, {static}, {attach} (or |filename|), then a path.
 INTERNAL_LINK_RE = re.compile(r"^(?:\{(filename|static|attach)\}|\|(filename|static|attach)\|)(.*)$")
@@ -22,7 +22,7 @@ INTERNAL_LINK_RE = re.compile(r"^(?:\{(filename|static|attach)\}|\|(filename|sta
 
 def _tree(article):
     # Shared, read-only: the rules all read the same article HTML, so it is parsed once (clinic.tree).
-    return parsed(getattr(article, "_content", "") or "")
+    return parsed(body_of(article))
 
 
 def _line(source: str, pattern: str) -> int:

@@ -13,7 +13,7 @@ import re
 from urllib.parse import unquote
 
 from .problems import Problem, relative
-from .tree import classes, parsed
+from .tree import body_of, classes, parsed
 
 # Python-Markdown's own patterns (markdown.extensions.footnotes): a reference anywhere in the text, a
 # definition at the start of a line indented by at most three spaces.
@@ -38,7 +38,7 @@ def _line(text: str, index: int) -> int:
 
 def check_footnotes(article, settings, source) -> list[Problem]:
     path = relative(article.source_path)
-    root = parsed(getattr(article, "_content", "") or "")
+    root = parsed(body_of(article))
     # What Markdown made of them: a definition is an <li id="fn:key"> in div.footnote, a reference an
     # <a class="footnote-ref" href="#fn:key">.
     notes = [div for div in root.iter("div") if "footnote" in classes(div)]

@@ -13,7 +13,7 @@ import re
 from . import preflight
 from .dates import parse_date, today
 from .problems import Problem, relative
-from .tree import parsed
+from .tree import body_of, parsed
 
 WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 FOOTNOTE_RE = re.compile(r"^\s*\[\^[^\]]+\]:")
@@ -140,7 +140,7 @@ def _h1_lines(source: str) -> list[int]:
 
 
 def check_headings(article, settings, source) -> list[Problem]:
-    headings = list(parsed(getattr(article, "_content", "") or "").iter("h1"))
+    headings = list(parsed(body_of(article)).iter("h1"))
     lines = _h1_lines(source)
     problems = []
     for index, heading in enumerate(headings):
@@ -201,7 +201,7 @@ def check_link_text(article, settings, source) -> list[Problem]:
     """The guide: "Link text says where it goes (never 'click here')"."""
     vague = {" ".join(re.findall(r"[\w']+", phrase.lower())) for phrase in settings.get("VAGUE_LINK_TEXT", [])}
     problems = []
-    for link in parsed(getattr(article, "_content", "") or "").iter("a"):
+    for link in parsed(body_of(article)).iter("a"):
         text = " ".join("".join(link.itertext()).split())
         if _words_of(link) in vague:
             line = next((n for n, body in _body_lines(source) if f"[{text}]" in body or f">{text}<" in body), 1)
@@ -215,7 +215,7 @@ def check_sources_heading(article, settings, source) -> list[Problem]:
     """The guide: "Do not add a 'Sources' heading": the page shows the footnotes as its sources list."""
     names = {name.lower() for name in settings.get("SOURCES_HEADINGS", [])}
     problems = []
-    for heading in parsed(getattr(article, "_content", "") or "").iter("h2", "h3", "h4", "h5", "h6"):
+    for heading in parsed(body_of(article)).iter("h2", "h3", "h4", "h5", "h6"):
         text = " ".join("".join(heading.itertext()).split())  # typogrify joins the last two words with a no-break space
         if _words_of(heading) in names:
             line = next((n for n, body in _body_lines(source) if " ".join(body.lstrip("#= ").split()).startswith(text)), 1)

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .problems import Problem, relative
-from .tree import parsed
+from .tree import body_of, parsed
 
 # What a reader (or the browser, for rel=next and the like) follows. Loads (img, script, stylesheets) are
 # the asset and privacy checks' business.
@@ -233,7 +233,7 @@ def _written_form(href: str, source) -> tuple[str, list[int]] | None:
             text = handle.read()
     except (AttributeError, OSError):
         return None
-    rendered, written = parsed(html), parsed(getattr(source, "_content", "") or "")
+    rendered, written = parsed(html), parsed(body_of(source))
     pairs = zip([h for _, h in followed(rendered)], [h for _, h in followed(written)])
     as_written = [w for r, w in pairs if r == href]
     if not as_written:

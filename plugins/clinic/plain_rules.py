@@ -12,7 +12,7 @@ import re
 
 from . import glossary, preflight
 from .problems import Problem, line_of, relative
-from .tree import ELEMENTS, classes, parsed
+from .tree import ELEMENTS, body_of, classes, parsed
 
 # Two or more capitals (digits may follow), an optional lowercase first letter (mTOR) and plural s (NSAIDs).
 ABBREVIATION = re.compile(r"(?<![\w'\u2019])([a-z]?[A-Z][A-Z0-9]*[A-Z][A-Z0-9]*)(s?)(?![\w'\u2019])")
@@ -105,7 +105,7 @@ def prose_text(html: str) -> str:
 
 def check_abbreviations(article, settings, source) -> list[Problem]:
     known = {form for entry in glossary.entries(settings) if entry.is_abbreviation for form in entry.forms}
-    text = prose_text(getattr(article, "_content", "") or "") + " " + " ".join(key_points(article))
+    text = prose_text(body_of(article)) + " " + " ".join(key_points(article))
     problems, seen = [], set()
     for match in ABBREVIATION.finditer(text):
         letters = match.group(1)

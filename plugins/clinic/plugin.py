@@ -8,32 +8,17 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from . import notice_cache, rules_cache, transform_cache, typogrify_cache
 from . import sitemap_dates, structured_data
-from . import assets, drafts, glossary, headers, newpost
-from . import content_rules, links, output_stream, plain_rules, read_ahead, sanitise, writing_apart
+from . import assets, drafts, glossary, headers, newpost, notices, rules
+from . import content_rules, links, parallel, plain_rules, reader
 from . import dates, guide_rules, placement
 from . import affiliate_rules
 from .rules import next_review_due, parse_date
-from .problems import report
+from .problems import RuleProblems
 
 
-def rewrite_content(instance):
-    if not isinstance(instance, (Article, Page)) or not instance._content:
-        return
-    html, facts = transform_cache.transform(instance._content, instance.settings,
-                                            mark_terms=isinstance(instance, Article))
-    instance._content = html
-    instance.affiliate_links = facts.affiliate_links
-    if getattr(instance, "_summary", None):
-        # A written Summary reaches feeds as HTML: its links get the same rel, and count for the notice.
-        instance._summary, summary_facts = transform_cache.transform(instance._summary, instance.settings)
-        instance.affiliate_links = summary_facts.affiliate_links + instance.affiliate_links
-    instance.faq = facts.faq
-    instance.toc_entries = facts.toc
-    instance.sources = facts.sources
-    instance.images = facts.images
-    instance.glossary_terms = facts.glossary_terms
+def add_article_facts(instance):
+    """What the theme shows beside the body: key points, review dates, the off-label notice."""
     if isinstance(instance, Article):
         instance.key_points = plain_rules.key_points(instance)
         _add_review_dates(instance)
@@ -67,31 +52,26 @@ def _is_offlabel(article) -> bool:
 
 def enforce_rules(generators):
     problems = []
-    checked = []
     if generators:
         problems.extend(glossary.problems(generators[0].settings))
     for generator in generators:
         if isinstance(generator, ArticlesGenerator):
-            checked += generator.articles
             for article in generator.articles:
                 with open(article.source_path, encoding="utf-8") as handle:
                     source = handle.read()
-                problems.extend(rules_cache.check_article(article, generator.settings, source))
+                problems.extend(rules.check_article(article, generator.settings, source))
                 problems.extend(newpost.check_unfinished(article, generator.settings, source))
             problems.extend(drafts.links_to_drafts(generator.articles, [*generator.drafts, *generator.drafts_translations],
                                                    generator.settings))
         elif isinstance(generator, PagesGenerator):
             pages = [*generator.pages, *generator.hidden_pages]  # hidden pages are published, just not listed
-            checked += pages
             problems.extend(p for page in pages for p in content_rules.check_page(page, generator.settings))
             problems.extend(p for page in pages for p in guide_rules.check_page(page, generator.settings))
             problems.extend(p for page in pages for p in affiliate_rules.check_page(page, generator.settings))
     if generators:
         problems.extend(placement.unread_markdown(generators, generators[0].settings))
     if problems:
-        report(problems)
-        raise SystemExit(1)
-    sanitise.clean_published(checked)  # what the allow-list permits, and nothing the rules did not see
+        raise RuleProblems(problems)
 
 
 def add_notices_to_feed(context, feed):
@@ -104,8 +84,8 @@ def add_notices_to_feed(context, feed):
         url = (link[len(site):] if site and link.startswith(site) else link).lstrip("/")
         if item.get(full) is not None:
             item[full] = points.get(url, "") + item[full]
-        item["content"] = notice_cache.with_notices(item.get("content"), context)
-        item["description"] = notice_cache.with_notices(item.get("description"), context)
+        item["content"] = notices.with_notices(item.get("content"), context)
+        item["description"] = notices.with_notices(item.get("description"), context)
 
 
 def _key_points_by_url(context) -> dict[str, str]:
@@ -126,26 +106,14 @@ def add_template_helpers(generator):
 
 
 def register():
-    signals.initialized.connect(transform_cache.start_run)
-    signals.initialized.connect(rules_cache.start_run)
-    signals.initialized.connect(notice_cache.start_run)
-    signals.initialized.connect(typogrify_cache.use_cache_for_run)
+    signals.initialized.connect(parallel.start_run)
+    signals.readers_init.connect(reader.use_clinic_reader)
     signals.content_object_init.connect(hold_back_scheduled)
-    signals.content_object_init.connect(rewrite_content)
+    signals.content_object_init.connect(add_article_facts)
     signals.all_generators_finalized.connect(drafts.warn_about_drafts)
     signals.all_generators_finalized.connect(enforce_rules)
     signals.all_generators_finalized.connect(links.remember_sources)
+    signals.all_generators_finalized.connect(sitemap_dates.date_listings_by_content)
     signals.feed_generated.connect(add_notices_to_feed)
     signals.generator_init.connect(add_template_helpers)
     signals.generator_init.connect(assets.add_asset_global)
-    signals.all_generators_finalized.connect(sitemap_dates.date_listings_by_content)
-    signals.initialized.connect(read_ahead.start_run)
-    signals.initialized.connect(output_stream.start)
-    signals.content_written.connect(output_stream.written)
-    signals.feed_written.connect(output_stream.written)
-    signals.finalized.connect(output_stream.finish)
-    signals.generator_init.connect(writing_apart.use_ahead_templates)
-    signals.all_generators_finalized.connect(writing_apart.remember_generator)
-    signals.get_writer.connect(writing_apart.start)
-    signals.article_writer_finalized.connect(writing_apart.finish)
-    signals.readers_init.connect(read_ahead.use_read_ahead_reader)

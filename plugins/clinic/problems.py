@@ -27,6 +27,14 @@ class Problem:
         return f"{where}: {self.rule}: {self.message}; {self.fix}"
 
 
+class RuleProblems(Exception):
+    """What the rules found, raised out of Pelican's run so the runner gets the problems as data."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} rule problem(s)")
+        self.problems = problems
+
+
 def setting_line(name: str, settings_file: str | os.PathLike | None = None) -> tuple[str, int]:
     """(settings file, the line where `name = ...` is set there, or 1): where a writer looks a setting up."""
     settings_file = settings_file or PROJECT / "pelicanconf.py"

@@ -27,7 +27,7 @@ import sys
 from dataclasses import dataclass, field
 
 from . import glossary
-from .tree import ELEMENTS, classes, parsed
+from .tree import ELEMENTS, body_of, classes, parsed
 
 LANGUAGE = "en-US"
 # Every paragraph or list item is a sentence of its own; their text is gathered, nested ones apart.
@@ -119,24 +119,14 @@ def measure_html(html: str, terms: list[glossary.Entry], hardest: int = 3) -> Me
 
 def measure(article, settings, hardest: int = 3) -> Measure:
     """The reading level of a Pelican article, as the build renders it."""
-    return measure_html(getattr(article, "_content", "") or "", glossary.entries(settings), hardest)
+    return measure_html(body_of(article), glossary.entries(settings), hardest)
 
 
 def render(path: str, settings) -> str:
-    """An article's body HTML as the build makes it: Pelican's reader (Markdown, typogrify), then the rewrite."""
-    import os
+    """An article's body HTML as the build makes it: the clinic reader (Markdown, typogrify, the rewrite)."""
+    from .reader import ClinicReader
 
-    from pelican.readers import Readers
-
-    from . import content
-
-    class Read:  # Readers.read_file hands its result to a content class; this one only keeps it
-        def __init__(self, content, metadata, **_):
-            self.content, self.metadata = content, metadata
-
-    read = Readers(settings).read_file(base_path=os.path.dirname(os.path.abspath(path)),
-                                       path=os.path.basename(path), content_class=Read)
-    return content.transform(read.content or "", settings, mark_terms=True)[0]
+    return ClinicReader(settings).read_here(path)[0] or ""
 
 
 def describe(shown: str, result: Measure, limit: float, in_full: Measure | None = None) -> str:

@@ -14,7 +14,7 @@ from .dates import parse_date, today  # noqa: F401 - the one date parser and clo
 from .fields import spelled
 from .problems import Problem, line_of, relative
 from .sanitise import from_elsewhere
-from .tree import ELEMENTS, parsed, rel, text
+from .tree import ELEMENTS, body_of, parsed, rel, text
 
 # Markup that makes a browser fetch something: (tag, attribute).
 LOADING_ATTRIBUTES = [("img", "src"), ("img", "srcset"), ("script", "src"), ("iframe", "src"), ("link", "href"),
@@ -169,7 +169,7 @@ def check_claims(article, settings, source) -> list[Problem]:
 
 def check_privacy(article, settings, source) -> list[Problem]:
     problems = []
-    for url in external_loads(getattr(article, "_content", "") or "", settings.get("SITEURL", "")):
+    for url in external_loads(body_of(article), settings.get("SITEURL", "")):
         problems.append(_problem(article, line_of(source, url), "privacy-external", f"the article would load {url} from another origin",
                                  "save the file under content/images/ and link it as {static}/images/NAME, or remove it"))
     return problems

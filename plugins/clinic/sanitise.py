@@ -28,8 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import nh3
 
-from . import preflight
-from .problems import Problem, relative
+from .problems import Problem
 from .tree import ELEMENTS, parsed
 
 # Attributes whose value is an address a browser follows or fetches (ammonia's list and more).
@@ -280,16 +279,9 @@ def problems_in(html: str, source: str, path: str, allow: AllowList, *, line: in
 
 
 def check_raw_html(article, settings, source) -> list[Problem]:
-    """The rule (article, settings, source) -> [Problem], over the body and a written Summary."""
-    allow = allow_list(settings)
-    path = relative(article.source_path)
-    found = problems_in(getattr(article, "_content", "") or "", source, path, allow)
-    # A written Summary, as the clinic rewrite left it (Pelican copies it into metadata only later).
-    summary = getattr(article, "_summary", None)
-    if summary:
-        line = preflight.header(source)[0].get("summary", (1, ""))[0]
-        found += problems_in(str(summary), source, path, allow, line=line)
-    return found
+    """The rule (article, settings, source) -> [Problem], over the body and a written Summary: what the
+    reader found as it cleaned them (reader.py), each on its source line."""
+    return list(getattr(article, "raw_html_refusals", None) or [])
 
 
 # --- The cleaning: what reaches readers -------------------------------------------------------------
@@ -328,17 +320,3 @@ def same_document(html: str, cleaned: str) -> bool:
 def _cleaned(allow: AllowList, html: str) -> str:
     # The rule cleans each body to compare; the cleaning after the rules gets the same result here.
     return cleaner(allow).clean(html)
-
-
-def clean_published(items) -> None:
-    """After the rules pass: every body and written summary, as nh3 cleans it, is what gets written."""
-    for item in items:
-        _clean_item(item)
-
-
-def _clean_item(item) -> None:
-    settings = item.settings
-    if getattr(item, "_content", None):
-        item._content = clean(item._content, settings)
-    if getattr(item, "_summary", None):
-        item._summary = clean(item._summary, settings)  # Pelican copies it into metadata next

@@ -7,11 +7,11 @@ their category. The index is written to `pagefind/` inside the output, beside th
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
 
-from .forking import output_key
 from .problems import Problem, pinned
 
 INDEX_DIR = "pagefind"
@@ -48,18 +48,18 @@ def start_search_index(output: Path, settings: dict) -> None:
     pages are final, before the audit's snapshot, since it is the longest of the finishing steps."""
     stop_search_index(output)
     try:
-        _running[output_key(output)] = subprocess.Popen(pagefind_command(Path(output), settings),
+        _running[os.path.realpath(output)] = subprocess.Popen(pagefind_command(Path(output), settings),
                                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as error:
-        _running[output_key(output)] = error
+        _running[os.path.realpath(output)] = error
 
 
 def build_search_index(output: Path, settings: dict) -> list[Problem]:
     """Finishing step: the index of `output`, from the Pagefind that start_search_index started (or now)."""
     output = Path(output)
-    if output_key(output) not in _running:
+    if os.path.realpath(output) not in _running:
         start_search_index(output, settings)
-    process = _running.pop(output_key(output))
+    process = _running.pop(os.path.realpath(output))
     if isinstance(process, OSError):
         return [_problem(f"Pagefind could not run ({type(process).__name__}: {process})")]
     try:
@@ -80,7 +80,7 @@ def build_search_index(output: Path, settings: dict) -> list[Problem]:
 
 def stop_search_index(output: Path) -> None:
     """End a Pagefind whose output will be discarded (a step before its wait failed)."""
-    process = _running.pop(output_key(output), None)
+    process = _running.pop(os.path.realpath(output), None)
     if isinstance(process, subprocess.Popen):
         process.kill()
         process.communicate()

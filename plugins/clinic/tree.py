@@ -51,3 +51,8 @@ def classes(node) -> list[str]:
 
 def rel(node) -> list[str]:
     return (node.get("rel") or "").split()
+
+
+def body_of(item) -> str:
+    """An article's or page's body as the rules judge it: as the reader rewrote it, before the cleaning."""
+    return getattr(item, "unsanitised_body", None) or getattr(item, "_content", "") or ""
