@@ -90,6 +90,8 @@ MARKDOWN = {
 # Full builds read Markdown in worker processes ahead of Pelican once there are this many files
 # (plugins/clinic/parallel.py); for fewer, starting the workers costs more than it saves.
 READ_AHEAD_MIN_FILES = 50
+# How many worker processes read ahead is READ_WORKERS, one per core when unset; 0 makes the build read
+# every file itself, with the same output (tests/test_weight.py holds the two to each other).
 # Incremental builds read and write Pelican's content cache whole on every run; unzipped, that costs
 # 0.2 s less at 1,000 articles, for a larger file in the local cache folder.
 GZIP_CACHE = False

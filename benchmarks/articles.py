@@ -88,6 +88,9 @@ def article(index: int, total: int, settings: dict, references: list[str], today
         f"Author: {author}",
         f"Reviewer: {reviewer}",
         f"Last_reviewed: {reviewed.isoformat()}",
+        "Key_points: Pain that lasts is common.",
+        "    A clinician can help you plan care.",
+        "    Rest and movement both help.",
     ])
     return header + "\n\n" + "\n\n".join(body) + "\n"
 

@@ -135,10 +135,14 @@ def run_child(kind: str, workdir: Path, output: Path, profile: str | None = None
     if profile:
         command += ["--profile", profile]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
-    process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # wait4 gives this child's own resource usage; RUSAGE_CHILDREN would be the maximum over all of them.
-    stdout, stderr = process.stdout.read(), process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
+    # stderr goes to a file: a failing build prints a line per problem, and a full pipe would stop the child.
+    with tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=errors)
+        # wait4 gives this child's own resource usage; RUSAGE_CHILDREN would be the maximum over all of them.
+        stdout = process.stdout.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        errors.seek(0)
+        stderr = errors.read()
     process.returncode = os.waitstatus_to_exitcode(status)
     lines = stdout.decode().strip().splitlines()
     if process.returncode or not lines:

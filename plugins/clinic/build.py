@@ -258,7 +258,7 @@ def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool)
         return problems
     try:
         # The longest finishing step reads only the pages, final now: it starts before the snapshot is
-        # read and the checks' process forked. It writes only under pagefind/, which the snapshot skips.
+        # read and the checks' processes started. It writes only under pagefind/, which the snapshot skips.
         start_search_index(fresh, settings)
         snapshot = read_output(fresh, settings) if check else None
         return _check_and_finish(fresh, snapshot, settings, check)
@@ -268,16 +268,15 @@ def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool)
 
 def _check_and_finish(fresh: Path, snapshot, settings: dict, check: bool) -> list[Problem]:
     lanes = finishing_lanes()
-    # The checks are Python. In processes of their own (forked before any lane's thread starts) they leave
+    # The checks are Python. In processes of their own (started before any lane's thread) they leave
     # this process's GIL to the lanes' threads: beside them in one process, compressing 1,000 articles took
     # 10 s instead of 2 s, each thread waiting its turn at every file. A full build's audit is the longest
-    # of the finishing steps, so it is shared between two processes. With the content cache on, most of it
-    # comes from the cache, which one process keeps. Without the audit (livereload) only the asset check is
-    # left, and it runs here.
-    parts = snapshot.parts(1 if settings.get("CACHE_CONTENT") else CHECK_PROCESSES) if snapshot is not None else [None]
+    # of the finishing steps, so it is shared between two processes. Without the audit (livereload) only
+    # the asset check is left, and it runs here.
+    parts = snapshot.parts(CHECK_PROCESSES) if snapshot is not None else [None]
     checking = ProcessPoolExecutor(max_workers=len(parts)) if check and len(parts) > 1 else None
     try:
-        # The asset check goes with the last part: the first, with the feeds, is forked first.
+        # The asset check goes with the last part: the first, with the feeds, starts first.
         checked = [checking.submit(run_checks, fresh, part, settings, assets=part is parts[-1],
                                    links=(number, len(parts))) for number, part in enumerate(parts)
                    ] if checking is not None else []
