@@ -18,6 +18,8 @@ import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
 
+from . import preflight
+
 # This run's results by absolute path, shared by the articles' and the pages' readers (Pelican gives
 # each generator its own); emptied at `initialized`, so each run in one process starts afresh.
 _ahead: dict | None = None
@@ -51,8 +53,8 @@ def _start(reader) -> dict:
     workers = settings.get("READ_WORKERS", os.cpu_count() or 1)
     if settings.get("LOAD_CONTENT_CACHE") or workers < 1:
         return {}
-    paths = sorted(os.path.join(folder, name) for folder, _, names in os.walk(settings["PATH"], followlinks=True)
-                   for name in names if name.rpartition(".")[2] in reader.file_extensions)
+    # The files Pelican will read, listed where the pre-flight lists them (ARTICLE_PATHS, PAGE_PATHS, IGNORE_FILES).
+    paths = [str(path) for kind in preflight.sources(settings).values() for path in kind]
     if len(paths) < settings.get("READ_AHEAD_MIN_FILES", 50):
         return {}
     portable = {key: value for key, value in settings.items() if _pickles(value)}
