@@ -55,6 +55,9 @@ DEFAULT_PAGINATION = 10
 DIRECT_TEMPLATES = ["index", "categories", "tags", "authors", "archives", "search", "404", "glossary"]
 SEARCH_SAVE_AS = "search/index.html"
 SEARCH_URL = "search/"
+# Where Pagefind writes the search index inside the output; the search page, the cache headers, the
+# compression and the audit all read it here.
+SEARCH_INDEX_PATH = "pagefind"
 # The 404 page lives at the root, where static hosts look for it ("404_SAVE_AS" is no Python name).
 globals()["404_SAVE_AS"] = "404.html"
 
@@ -72,7 +75,7 @@ DEFAULT_ORPHANS = 0
 ARTICLE_ORDER_BY = "reversed-date"
 PAGE_ORDER_BY = "basename"
 
-# typogrify runs in the clinic reader (plugins/clinic/reader.py), before its rewrite, with Pelican's
+# typogrify runs in the clinic reader (plugins/clinic/render/reader.py), before its rewrite, with Pelican's
 # TYPOGRIFY_* settings: Pelican's own TYPOGRIFY would run after its content cache, on every build.
 TYPOGRIFY = False
 CLINIC_TYPOGRIFY = True
@@ -88,7 +91,7 @@ MARKDOWN = {
     "output_format": "html5",
 }
 # Full builds read Markdown in worker processes ahead of Pelican once there are this many files
-# (plugins/clinic/parallel.py); for fewer, starting the workers costs more than it saves.
+# (plugins/clinic/render/read_ahead.py); for fewer, starting the workers costs more than it saves.
 READ_AHEAD_MIN_FILES = 50
 # How many worker processes read ahead is READ_WORKERS, one per core when unset; 0 makes the build read
 # every file itself, with the same output (tests/test_weight.py holds the two to each other).
@@ -129,7 +132,7 @@ CLINIC = {
     "hours": "Monday to Friday, 8 am to 5 pm",
     "booking_url": "https://clinic.example/book",
 }
-# Addresses on the site's own host that another system serves: the link check (plugins/clinic/links.py)
+# Addresses on the site's own host that another system serves: the link check (plugins/clinic/audit/links.py)
 # follows every other link to this host into the built output. CLINIC's booking_url is always one of them.
 LINKS_SERVED_ELSEWHERE = []
 # What publish refuses to ship: any of these values still in CLINIC or PEOPLE.
@@ -160,7 +163,7 @@ PEOPLE = {
 }
 
 # The roles whose people may sign an article off as its medical reviewer (`Reviewer:`, and the reviewer
-# named in an allow-claim marker); never the article's own author (plugins/clinic/people.py).
+# named in an allow-claim marker); never the article's own author (plugins/clinic/source/people.py).
 REVIEWER_ROLES = ["clinician"]
 
 # --- Notices: the one place their wording lives --------------------------------------------------
@@ -325,7 +328,7 @@ CLAIM_TERMS = {
 # Up to this many words may stand between the parts of a phrase written with " ... ".
 CLAIM_GAP_WORDS = 8
 
-# --- Rules (compliance): how the editorial rules in plugins/clinic/rules.py read; see docs/rules.md --
+# --- Rules (compliance): how the editorial rules in plugins/clinic/rules/editorial.py read; see docs/rules.md --
 # The date the review interval is measured to; None means the build machine's date. Tests pin it.
 RULES_TODAY = None
 # A negatable claim with one of these words earlier in its clause ("there is no cure", "ketamine is not
@@ -373,7 +376,7 @@ RSS_FEED_SUMMARY_ONLY = False
 # build, four times over. The archive and the sitemap list every article.
 FEED_MAX_ITEMS = 20
 
-# --- Raw HTML: the allow-list (plugins/clinic/sanitise.py, docs/rules.md) ---------------------------
+# --- Raw HTML: the allow-list (plugins/clinic/render/sanitise.py, docs/rules.md) ---------------------------
 # What an article's or page's HTML may hold: what our Markdown extensions (footnotes, toc, tables,
 # attr_list, md_in_html) and the clinic rewrite (figures, FAQ <details>, lazy images, link rel, glossary
 # links with their <abbr> and accessible name) produce,
@@ -416,7 +419,7 @@ RAW_HTML_STYLE_PROPERTIES = []
 
 # --- Security and cache headers (safety, issue 10) ---------------------------------------------------
 # The one source of the response headers: rendered into the output's `_headers` (Netlify, Cloudflare
-# Pages) by clinic.headers, into docs/hosting/nginx.conf, and sent by `clinic.serve` when asked.
+# Pages) by clinic.headers, into docs/hosting/nginx.conf, and sent by `clinic.release.serve` when asked.
 # No 'unsafe-inline' and no other origin anywhere; 'wasm-unsafe-eval' lets Pagefind compile its
 # WebAssembly search engine (the only script that needs it); JSON-LD is data, not script, so CSP allows it.
 SECURITY_HEADERS = {
@@ -435,15 +438,13 @@ SECURITY_HEADERS = {
 # Long cache lifetimes only where a file's name changes with its content (Pagefind's index chunks);
 # the perf step adds its hashed theme assets here. Everything else revalidates (the hosts' default).
 CACHE_HEADERS = {
-    "/pagefind/index/*": "public, max-age=31536000, immutable",
-    "/pagefind/fragment/*": "public, max-age=31536000, immutable",
-    "/pagefind/filter/*": "public, max-age=31536000, immutable",
-    # Every template links theme files through asset(), which adds ?v=<content hash> (clinic.assets).
+    **{f"/{SEARCH_INDEX_PATH}/{part}/*": "public, max-age=31536000, immutable" for part in ("index", "fragment", "filter")},
+    # Every template links theme files through asset(), which adds ?v=<content hash> (clinic.build.delivery).
     "/theme/*": "public, max-age=31536000, immutable",
 }
 
 # --- Plain language (issue 11): reading level, key points, glossary; see docs/rules.md ----------------
-# The highest Flesch-Kincaid grade an article's body prose may have (plugins/clinic/readability.py).
+# The highest Flesch-Kincaid grade an article's body prose may have (plugins/clinic/rules/readability.py).
 READING_GRADE_MAX = 8.0
 # Every article opens with this many key points (the Key_points header field), in very plain words.
 KEY_POINTS_MIN = 3
@@ -453,7 +454,7 @@ GLOSSARY_PATH = "glossary.yml"
 GLOSSARY_URL = "glossary/"
 GLOSSARY_SAVE_AS = "glossary/index.html"
 
-# --- The writers' editor at /admin/ (Sveltia CMS; plugins/clinic/cms_admin.py, docs/cms.md) ---------
+# --- The writers' editor at /admin/ (Sveltia CMS; plugins/clinic/writers/cms_admin.py, docs/cms.md) ---------
 # Its config.yml is generated from the settings above at every build: categories, people, reviewers,
 # required fields. Only the backend is set here. GitHub mode on the deployed site; on localhost the CMS
 # also offers "Work with Local Repository" (the writer's own checkout).

@@ -25,7 +25,7 @@ DRAFT_PAGE_URL = ""
 DRAFT_PAGE_SAVE_AS = ""
 
 # --- Delivery (perf, issue 9): minified HTML and CSS, with .gz and .br copies beside each text file ------
-# Post-build steps in clinic.assets (gzip level 9 without timestamps; brotli 11 for theme files, and
+# Post-build steps in clinic.build.delivery (gzip level 9 without timestamps; brotli 11 for theme files, and
 # this quality for pages and feeds: 11 took minutes on 1,000 articles, 5 is ~15 % larger and 50x faster).
 MINIFY_OUTPUT = True
 PRECOMPRESS_OUTPUT = True

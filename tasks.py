@@ -20,7 +20,7 @@ PORT = int(os.environ.get("PORT", "8000"))
 
 
 def _build(settings, output=OUTPUT, **overrides):
-    from clinic.build import build as run_build
+    from clinic.build.runner import build as run_build
 
     code = run_build(settings, output, overrides=overrides)
     if code:
@@ -42,9 +42,9 @@ def preview(c, output=str(OUTPUT)):
 @task(help={"port": "port to listen on", "production": "serve a production build"})
 def serve(c, port=PORT, production=False):
     """Build the site, then serve it at a local address with the hosts' security headers (CSP and all)."""
-    from clinic.build import load_settings
+    from clinic.settings import load_settings
     from clinic.headers import by_path
-    from clinic.serve import serve_forever
+    from clinic.release.serve import serve_forever
 
     settings_file = PROD_SETTINGS if production else DEV_SETTINGS
     _build(settings_file)
@@ -55,7 +55,7 @@ def serve(c, port=PORT, production=False):
 @task(help={"port": "port to listen on"})
 def livereload(c, port=PORT):
     """Rebuild on every save and reload the browser; a save that breaks the build shows its problems on the page."""
-    from clinic.preview import serve_live
+    from clinic.writers.preview import serve_live
 
     watched = [ROOT / path for path in ("content/", "theme/", "plugins/clinic/", "pelicanconf.py")]
     serve_live(DEV_SETTINGS, OUTPUT, HOST, int(port), watched)
@@ -64,7 +64,7 @@ def livereload(c, port=PORT):
 @task(help={"output": "the built site to audit", "settings": "settings the site was built with"})
 def check(c, output=str(OUTPUT), settings=str(PROD_SETTINGS)):
     """Audit a built output directory (HTML and feeds) for the notices, independently of the build."""
-    from clinic.check import main as check_main
+    from clinic.audit.check import main as check_main
 
     code = check_main([output, "--settings", settings])
     if code:
@@ -74,7 +74,8 @@ def check(c, output=str(OUTPUT), settings=str(PROD_SETTINGS)):
 @task
 def test(c):
     """Run the whole test suite (builds, rules, output and browser tests)."""
-    from clinic.chromium import NoChromium, find_chromium
+    sys.path.insert(0, str(ROOT / "tests"))  # the browser tests' helper: finds the Chromium they drive
+    from chromium import NoChromium, find_chromium
 
     try:  # the browser tests are part of the suite: say how to get a browser before anything runs
         find_chromium()
@@ -100,14 +101,14 @@ def clean(c):
 @task
 def publish(c):
     """Refuse example settings, production build, every check, then deploy to DEPLOY_TARGET atomically."""
-    from clinic.deploy import publish as run_publish
+    from clinic.release.deploy import publish as run_publish
 
     code = run_publish(PROD_SETTINGS, OUTPUT)
     if code:
         raise Exit(code=code)
 
 
-# --- Writers' workflow (issue 8): logic in clinic/newpost.py and clinic/report.py ----------------
+# --- Writers' workflow (issue 8): logic in clinic/writers/newpost.py and clinic/writers/report.py ----------------
 
 
 @task(positional=["title"], help={
@@ -118,8 +119,8 @@ def publish(c):
 })
 def new_post(c, title, category="", author="", reviewer=""):
     """Start a new article as a draft in content/articles/ and print its path."""
-    from clinic.build import load_settings
-    from clinic.newpost import NewPostError, create
+    from clinic.settings import load_settings
+    from clinic.writers.newpost import NewPostError, create
 
     settings = load_settings(DEV_SETTINGS)
     try:
@@ -134,9 +135,9 @@ def new_post(c, title, category="", author="", reviewer=""):
 @task(help={"today": "report as of this date, YYYY-MM-DD (default: today)"})
 def report(c, today=""):
     """List every article with its reviewer, last review and next review due, oldest first, and the scheduled ones."""
-    from clinic.build import load_settings
-    from clinic.report import format_report, read_sources, reading_report, review_rows
-    from clinic.dates import parse_date, today as clinic_today
+    from clinic.settings import load_settings
+    from clinic.writers.report import format_report, read_sources, reading_report, review_rows
+    from clinic.source.dates import parse_date, today as clinic_today
 
     settings = load_settings(DEV_SETTINGS)
     day = parse_date(today) if today else clinic_today(settings)

@@ -96,10 +96,10 @@ def article(index: int, total: int, settings: dict, references: list[str], today
 
 
 def flagged(text: str, settings: dict) -> list[str]:
-    """The claim-flagged problems the build would report on `text` (clinic.claims, the rule itself)."""
+    """The claim-flagged problems the build would report on `text` (clinic.rules.claims, the rule itself)."""
     from types import SimpleNamespace
 
-    from clinic import claims
+    from clinic.rules import claims
 
     return [p.message for p in claims.check(SimpleNamespace(source_path="synthetic.md"), settings, text, [])
             if p.rule == "claim-flagged"]

@@ -4,17 +4,17 @@
 
 It copies content/ into a temporary directory, adds N synthetic articles (benchmarks/articles.py) and
 times, interleaved so that load on the shared machine hits every kind alike:
-- full:   our production build (clinic.build.build with publishconf.py: plugin, theme, post-build steps, audit);
+- full:   our production build (clinic.build.runner.build with publishconf.py: plugin, theme, post-build steps, audit);
 - bare:   Pelican alone on the same content (its default theme, no plugins, same Markdown and feed settings);
 - live:   our incremental rebuild, the one `invoke livereload` makes when a writer saves an edited article
-  (clinic.build.live_rebuild with pelicanconf.py): Pelican's content cache on, so an unchanged file's
+  (clinic.build.runner.live_rebuild with pelicanconf.py): Pelican's content cache on, so an unchanged file's
   whole read (Markdown, typogrify, the rewrite, the cleaning: reader.py) comes from it; the rules run,
   the output audit is left to the full build. The issue's "live rebuild under 35 % of the full build"
   is this one against `full`.
 - incremental: for comparison, a rebuild nobody runs: the production build with the content cache on, after
   editing one article.
 Bare Pelican uses one core. Our full build uses the others too: a process pool reads the Markdown ahead
-of Pelican (parallel.py), minifying runs in a process pool, and Pagefind and the compression run beside
+of Pelican (render/read_ahead.py), minifying runs in a process pool, and Pagefind and the compression run beside
 the audit's two processes. So the report gives processor seconds beside wall seconds, and the ratios
 are taken within each round (paired_ratio).
 Every timed build runs in its own child process so imports and caches never leak from one run to the next.
@@ -54,7 +54,7 @@ def _bare_settings(content: Path, output: Path) -> dict:
     """Pelican's defaults plus only what makes the work comparable: same content, Markdown, feeds, paging."""
     from pelican.settings import read_settings
 
-    from clinic.build import load_settings
+    from clinic.settings import load_settings
 
     ours = load_settings(PROD_SETTINGS)
     same = ["ARTICLE_PATHS", "PAGE_PATHS", "STATIC_PATHS", "MARKDOWN", "TYPOGRIFY", "TIMEZONE", "DEFAULT_LANG",
@@ -85,11 +85,11 @@ def child(kind: str, workdir: Path, output: Path, profile: str | None = None) ->
         Pelican(_bare_settings(content, output)).run()
         code = 0
     elif kind in ("live", "live-first"):
-        from clinic.build import live_rebuild
+        from clinic.build.runner import live_rebuild
 
         code = live_rebuild(DEV_SETTINGS, output, overrides={"PATH": str(content), "CACHE_PATH": str(workdir / "cache-live")})
     else:
-        from clinic.build import build
+        from clinic.build.runner import build
 
         overrides = {"PATH": str(content), "CACHE_PATH": str(workdir / "cache")}
         if kind in ("cached", "incremental"):
@@ -113,8 +113,8 @@ def prepare(workdir: Path, count: int) -> Path:
     """A copy of the real content plus `count` synthetic articles; returns the synthetic directory."""
     from articles import write_articles
 
-    from clinic.build import load_settings
-    from clinic.rules import today
+    from clinic.settings import load_settings
+    from clinic.rules.editorial import today
 
     settings = load_settings(PROD_SETTINGS)
     shutil.copytree(ROOT / "content", workdir / "content")

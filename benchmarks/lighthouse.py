@@ -66,11 +66,11 @@ def scores(lighthouse_dir: Path, url: str, chrome: str | None, attempts: int = 3
 
 
 def run(site: Path, lighthouse_dir: Path, every: bool) -> int:
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from clinic.build import load_settings
-    from clinic.chromium import find_chromium
+    sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
+    from clinic.settings import load_settings
+    from chromium import find_chromium
     from clinic.headers import by_path
-    from clinic.serve import make_server
+    from clinic.release.serve import make_server
 
     settings = load_settings(ROOT / "publishconf.py")
     server = make_server(site, "127.0.0.1", 0, settings["SECURITY_HEADERS"], by_path(settings))
@@ -101,8 +101,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.site:
         return run(args.site, args.lighthouse_dir, args.all)
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from clinic.build import build
+    sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
+    from clinic.build.runner import build
 
     with tempfile.TemporaryDirectory(prefix="clinic-lighthouse-") as tmp:
         output = Path(tmp) / "output"

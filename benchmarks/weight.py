@@ -236,7 +236,8 @@ def report(output: Path, site_url: str = "") -> list[str]:
 def main(argv=None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     sys.path.insert(0, str(ROOT / "plugins"))
-    from clinic.build import build, load_settings
+    from clinic.build.runner import build
+    from clinic.settings import load_settings
 
     site_url = load_settings(ROOT / "publishconf.py")["SITE_PUBLIC_URL"]
     if argv:

@@ -9,7 +9,7 @@
 on lines indented by four spaces (`Key_points:` and its points) a list with one item per line. The body
 is kept byte for byte. A file already in YAML is left as it is, so the script can run again after others
 have edited the articles in the old grammar; a file whose header the build would refuse is named and
-left alone (exit 1). The logic is clinic.front_matter.from_meta, which the tests hold to the build's
+left alone (exit 1). The logic is clinic.source.front_matter.from_meta, which the tests hold to the build's
 rules: every rule reports the same problem on the same line, moved as the header moved.
 """
 
@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "plugins"))
 
-from clinic.front_matter import NotMigrated, from_meta  # noqa: E402
-from clinic.preflight import sources  # noqa: E402
+from clinic.source.front_matter import NotMigrated, from_meta  # noqa: E402
+from clinic.source.preflight import sources  # noqa: E402
 
 
 def main(argv: list[str]) -> int:

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from clinic.build import load_settings
-from clinic.newpost import header_of
+from clinic.settings import load_settings
+from clinic.writers.newpost import header_of
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -39,7 +39,7 @@ class BuildResult:
 
 def run_build(settings_file, output: Path, *sets: str, cwd=ROOT) -> BuildResult:
     """Build through the same command the tasks use, in a child process, as a writer would."""
-    command = [sys.executable, "-m", "clinic.build", str(settings_file), str(output)]
+    command = [sys.executable, "-m", "clinic.build.runner", str(settings_file), str(output)]
     for pair in sets:
         command += ["--set", pair]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
@@ -65,7 +65,7 @@ def site_pages(site: Path) -> list[Path]:
     """The HTML pages readers get: every page but the search index's files and the writers' editor at
     /admin/ (no public page: tests/test_cms.py holds it to its own rules)."""
     return sorted(p for p in site.rglob("*.html")
-                  if p.relative_to(site).parts[0] not in ("pagefind", load_settings(PROD_SETTINGS)["CMS_ADMIN_PATH"]))
+                  if p.relative_to(site).parts[0] not in (load_settings(PROD_SETTINGS)["SEARCH_INDEX_PATH"], load_settings(PROD_SETTINGS)["CMS_ADMIN_PATH"]))
 
 
 def article_sources() -> list[Path]:

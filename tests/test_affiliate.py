@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from clinic import affiliate
-from clinic.audit import normalise
-from clinic.build import load_settings
+from clinic.audit.checks import normalise
+from clinic.settings import load_settings
 from conftest import CONTENT, GOOD_ARTICLE, PROD_SETTINGS, article_sources, build_site_from, metadata_of
 
 TODAY = 'RULES_TODAY="2026-11-15"'

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic.audit import Summary, audit_page
+from clinic.audit.checks import Summary, audit_page
 from conftest import FIRST_NEW_LINE, GOOD_ARTICLE, ROOT, site_pages
 
 TODAY = 'RULES_TODAY="2026-11-15"'
@@ -135,7 +135,7 @@ def test_the_notices_in_settings_say_what_the_rules_require(settings):
 def test_every_real_article_shows_the_emergency_notice_in_its_body_area(site, settings):
     from bs4 import BeautifulSoup
 
-    from clinic.audit import normalise
+    from clinic.audit.checks import normalise
 
     pages = sorted((site / "articles").glob("*/index.html"))
     assert len(pages) >= 7
@@ -218,7 +218,7 @@ def test_a_notice_after_the_first_link_does_not_count(settings):
 
 
 def test_the_audit_reads_nothing_under_the_search_index_which_pagefind_writes_meanwhile(tmp_path, settings):
-    from clinic.audit import read_output
+    from clinic.audit.checks import read_output
 
     (tmp_path / "pagefind").mkdir()
     (tmp_path / "pagefind" / "pagefind-ui.css").write_text("@import url(https://cdn.example/ui.css);")
@@ -231,7 +231,7 @@ def test_the_audit_reads_nothing_under_the_search_index_which_pagefind_writes_me
 
 
 def test_a_snapshot_shared_between_processes_gives_each_file_to_exactly_one_of_them(tmp_path, settings):
-    from clinic.audit import Snapshot, audit_snapshot
+    from clinic.audit.checks import Snapshot, audit_snapshot
 
     pages = [("page", f"p{i}/index.html", b"<html><body><main></main></body></html>", False, False) for i in range(5)]
     snapshot = Snapshot(pages, [("feed", "feeds/all.atom.xml", b"<feed/>", False, False)], [("site.css", "a{}")])

@@ -12,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from clinic import rules
+from clinic.rules import editorial as rules
 from conftest import FIRST_NEW_LINE, GOOD_ARTICLE, build_site_from
 
 BODY_LINE = FIRST_NEW_LINE  # where with_case() puts a case's first line

@@ -11,7 +11,7 @@ import sys
 import pytest
 import yaml
 
-from clinic import cms_vendor
+from clinic.writers import cms_vendor
 from conftest import GOOD_ARTICLE, PROD_SETTINGS, ROOT
 from test_safety import assert_strict, headers_file, nginx_headers
 
@@ -47,7 +47,7 @@ def test_the_editor_offers_what_the_settings_say_and_nothing_else(fixture_site):
 
 
 def test_every_required_field_is_required_in_the_editor_too(settings):
-    from clinic.cms_admin import EMPTY_IN_DRAFTS, config
+    from clinic.writers.cms_admin import EMPTY_IN_DRAFTS, config
 
     fields = fields_of(config(settings), "articles")
     for name in settings["REQUIRED_METADATA"]:
@@ -56,11 +56,11 @@ def test_every_required_field_is_required_in_the_editor_too(settings):
 
 
 def test_images_go_to_content_images_and_are_linked_as_the_writers_guide_links_them(settings):
-    from clinic.cms_admin import config
+    from clinic.writers.cms_admin import config
 
     made = config(settings)
     assert made["media_folder"] == "content/images" and made["public_folder"] == "{static}/images"
-    script = (ROOT / "plugins" / "clinic" / "cms_components.js").read_text(encoding="utf-8")
+    script = (ROOT / "plugins" / "clinic" / "writers" / "cms_components.js").read_text(encoding="utf-8")
     assert re.search(r'name: "alt",[^}]*required: true', script), "a figure's alt text is required"
 
 
@@ -139,7 +139,7 @@ def test_invoke_check_refuses_an_editor_page_stripped_of_noindex_or_policy(site,
     page = copy / "admin" / "index.html"
     html = page.read_text(encoding="utf-8")
     page.write_text(re.sub(r"<meta[^>]*(robots|Content-Security-Policy)[^>]*>", "", html), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "clinic.check", str(copy), "--settings", str(PROD_SETTINGS)],
+    done = subprocess.run([sys.executable, "-m", "clinic.audit.check", str(copy), "--settings", str(PROD_SETTINGS)],
                           cwd=ROOT, capture_output=True, text=True, timeout=300,
                           env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"})
     assert done.returncode == 1

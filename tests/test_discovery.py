@@ -17,9 +17,11 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 
-from clinic import affiliate, search_index
-from clinic.audit import normalise
-from clinic.structured_data import to_json
+from clinic import affiliate
+from clinic.build import search_index
+from clinic.audit.checks import normalise
+from clinic.render.structured_data import to_json
+from clinic.settings import load_settings
 from conftest import GOOD_ARTICLE, PROD_SETTINGS, article_sources, metadata_of, site_pages
 
 SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -92,7 +94,7 @@ def affiliate_links_in(soup, settings) -> list:
 def pagefind_records(site: Path) -> list[dict]:
     """The Pagefind fragments the browser fetches: gzip, a signature, then JSON (url, meta, filters)."""
     records = []
-    for fragment in sorted((site / search_index.INDEX_DIR / "fragment").glob("*.pf_fragment")):
+    for fragment in sorted((site / load_settings(PROD_SETTINGS)["SEARCH_INDEX_PATH"] / "fragment").glob("*.pf_fragment")):
         raw = gzip.decompress(fragment.read_bytes())
         assert raw.startswith(b"pagefind_dcd"), f"{fragment.name} is not a Pagefind fragment"
         records.append(json.loads(raw[len(b"pagefind_dcd"):]))
@@ -156,7 +158,7 @@ def test_a_feed_holds_only_the_newest_entries_up_to_the_cap_and_each_is_audited(
     for name in ("all.atom.xml", "all.rss.xml"):
         links = [e.link for e in feedparser.parse((result.output / "feeds" / name).read_bytes()).entries]
         assert [link.rstrip("/").rsplit("/", 1)[-1] for link in links] == ["fixture-3", "fixture-2"], name
-    check = subprocess.run([sys.executable, "-m", "clinic.check", str(result.output), "--settings",
+    check = subprocess.run([sys.executable, "-m", "clinic.audit.check", str(result.output), "--settings",
                             str(PROD_SETTINGS)], capture_output=True, text=True, env={**os.environ, "PYTHONPATH": "plugins"})
     assert check.returncode == 0, check.stderr
     # all and one category feed, Atom and RSS, two entries each: every entry written is audited
@@ -382,7 +384,7 @@ def test_every_page_has_a_search_box_that_works_as_a_plain_form(site):
 
 
 def test_a_site_pagefind_cannot_index_fails_the_step_with_one_problem(tmp_path):
-    problems = search_index.build_search_index(tmp_path, {})
+    problems = search_index.build_search_index(tmp_path, {"SEARCH_INDEX_PATH": "pagefind"})
     assert [p.rule for p in problems] == ["search-index"]
     assert "Pagefind" in problems[0].message
 
@@ -393,4 +395,4 @@ def test_the_build_waits_for_the_pagefind_it_started_early(tmp_path, settings):
         "<html lang='en'><body><main data-pagefind-body><h1>About</h1><p>Clinic hours.</p></main></body></html>")
     search_index.start_search_index(tmp_path, settings)
     assert search_index.build_search_index(tmp_path, settings) == []
-    assert (tmp_path / search_index.INDEX_DIR / "pagefind-entry.json").is_file()
+    assert (tmp_path / settings["SEARCH_INDEX_PATH"] / "pagefind-entry.json").is_file()

@@ -254,7 +254,7 @@ def test_invoke_check_finds_a_broken_link_in_a_built_site_by_itself(good_site, t
     page = site / "articles/other-article/index.html"
     page.write_text(page.read_text(encoding="utf-8").replace('id="risks"', 'id="hazards"').replace("id=risks", "id=hazards"),
                     encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "clinic.check", str(site), "--settings", str(PROD_SETTINGS)],
+    done = subprocess.run([sys.executable, "-m", "clinic.audit.check", str(site), "--settings", str(PROD_SETTINGS)],
                           cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")})
     assert done.returncode == 1, done.stdout + done.stderr

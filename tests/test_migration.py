@@ -9,7 +9,7 @@ import sys
 import pytest
 import yaml
 
-from clinic import front_matter, preflight
+from clinic.source import front_matter, preflight
 from conftest import CONTENT, GOOD_ARTICLE, ROOT
 
 SCRIPT = ROOT / "scripts" / "migrate_front_matter.py"

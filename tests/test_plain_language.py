@@ -234,7 +234,7 @@ def test_the_measure_works_offline_and_the_command_prints_the_grade(tmp_path):
     article = CONTENT / "articles" / "oral-ketamine.md"
     env = {"PYTHONPATH": f"{tmp_path}:{ROOT / 'plugins'}", "NLTK_DATA": str(tmp_path / "no-nltk-data"),
            "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
-    done = subprocess.run([sys.executable, "-m", "clinic.readability", str(article), "--hardest", "2"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "clinic.rules.readability", str(article), "--hardest", "2"], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=120)
     assert "Traceback" not in done.stderr, done.stderr
     first = done.stdout.splitlines()[0]
@@ -248,7 +248,7 @@ def test_the_measure_works_offline_and_the_command_prints_the_grade(tmp_path):
 # --- the real content ----------------------------------------------------------------------------------
 
 def test_the_real_articles_meet_the_reading_grade(settings):
-    done = subprocess.run([sys.executable, "-m", "clinic.readability", *map(str, article_sources()), "--hardest", "0",
+    done = subprocess.run([sys.executable, "-m", "clinic.rules.readability", *map(str, article_sources()), "--hardest", "0",
                            "--settings", str(ROOT / "publishconf.py")],
                           cwd=ROOT, env={"PYTHONPATH": str(ROOT / "plugins"), "PATH": "/usr/bin:/bin"},
                           capture_output=True, text=True, timeout=300)
@@ -275,7 +275,7 @@ def test_the_real_site_has_its_glossary_marks_and_no_unexplained_abbreviation(si
 
 
 def test_the_real_articles_have_three_to_five_key_points(settings):
-    from clinic import preflight
+    from clinic.source import preflight
 
     low, high = settings["KEY_POINTS_MIN"], settings["KEY_POINTS_MAX"]
     for path in article_sources():

@@ -9,7 +9,7 @@ from wsgiref.util import setup_testing_defaults
 
 from bs4 import BeautifulSoup
 
-from clinic.preview import PANEL_ID, STYLESHEET_URL, PreviewApp
+from clinic.writers.preview import PANEL_ID, STYLESHEET_URL, PreviewApp
 from clinic.problems import Problem
 from conftest import GOOD_ARTICLE, ROOT
 
@@ -84,7 +84,7 @@ def test_the_preview_serves_like_the_hosts_and_stays_inside_the_output(tmp_path)
 
 REBUILD_THREE_TIMES = """
 import json, sys
-from clinic.preview import PreviewApp, rebuilder
+from clinic.writers.preview import PreviewApp, rebuilder
 content, output, cache, fixed = sys.argv[1:5]
 app = PreviewApp(output)
 rebuild = rebuilder(app, "pelicanconf.py", output, {"PATH": content, "CACHE_PATH": cache, "RULES_TODAY": "2026-11-15"})

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from clinic import dates, front_matter, rules
+from clinic.source import dates, front_matter
+from clinic.rules import editorial as rules
 from conftest import GOOD_ARTICLE
 
 # Fixture builds measure the review interval to a fixed day, so they read the same next year.

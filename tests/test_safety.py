@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from clinic import deploy, guard, headers
-from clinic.audit import normalise
-from clinic.serve import make_server
+from clinic.release import deploy, guard
+from clinic import headers
+from clinic.audit.checks import normalise
+from clinic.release.serve import make_server
 from conftest import GOOD_ARTICLE, PROD_SETTINGS, ROOT, build_site_from, make_content, run_build
 
 BAD_INPUT = Path(__file__).parent / "bad_input"
@@ -173,7 +174,7 @@ def test_a_remote_deploy_switches_current_only_after_rsync_copied_the_whole_rele
 # --- Production guard ----------------------------------------------------------------------------
 
 def publish(output: Path, target: Path, *sets: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "clinic.deploy", str(PROD_SETTINGS), str(output), "--target", str(target)]
+    command = [sys.executable, "-m", "clinic.release.deploy", str(PROD_SETTINGS), str(output), "--target", str(target)]
     for pair in sets:
         command += ["--set", pair]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
@@ -399,7 +400,7 @@ def test_an_unknown_status_names_the_file_and_line_it_is_on(fixture_site):
 
 
 def test_the_real_content_passes_the_pre_flight_and_the_safety_rules(site, settings):
-    from clinic.preflight import preflight, sources
+    from clinic.source.preflight import preflight, sources
 
     assert sources(settings)["article"], "no articles found to check"
     assert preflight(settings) == []
@@ -486,7 +487,7 @@ def test_the_local_server_can_send_the_security_headers(site, settings):
     finally:
         server.shutdown()
         server.server_close()
-    assert_strict(sent, "clinic.serve")
+    assert_strict(sent, "clinic.release.serve")
     assert missing.value.headers["Content-Security-Policy"] == settings["SECURITY_HEADERS"]["Content-Security-Policy"]
 
 

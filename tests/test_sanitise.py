@@ -203,7 +203,7 @@ def test_what_our_markdown_and_rewrite_produce_passes_and_reaches_readers_unchan
 def test_nh3_cleans_each_bad_input_by_the_same_list_on_its_own(settings, name):
     # Defence in depth: after the rules pass, nh3 (not the walk above) decides what is written. Given each
     # bad input raw, what it keeps runs no script, loads nothing from elsewhere, embeds and restyles nothing.
-    from clinic import sanitise
+    from clinic.render import sanitise
 
     kept = BeautifulSoup(sanitise.clean(BAD[name][0], settings), "html5lib")
     allow = sanitise.allow_list(settings)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from clinic import report
+from clinic.writers import report
 from conftest import FIRST_NEW_LINE, FIXTURE_TODAY, GOOD_ARTICLE, ROOT, run_build
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
@@ -142,7 +142,7 @@ def test_the_report_lists_each_scheduled_post_with_its_date(dev_settings):
 
 @pytest.fixture(scope="module")
 def dev_settings():
-    from clinic.build import load_settings
+    from clinic.settings import load_settings
 
     return load_settings(DEV_SETTINGS, {"RULES_TODAY": FIXTURE_TODAY})
 
@@ -295,14 +295,14 @@ def test_check_on_a_folder_with_no_site_names_the_folder_without_a_line(tmp_path
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "clinic.check", str(tmp_path / "nothing")], cwd=ROOT, text=True,
+    done = subprocess.run([sys.executable, "-m", "clinic.audit.check", str(tmp_path / "nothing")], cwd=ROOT, text=True,
                           capture_output=True, env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")}, timeout=120)
     assert done.returncode == 1
     assert re.match(rf"^{re.escape(str(tmp_path / 'nothing'))}: check-output: .+; .+", done.stderr), done.stderr
 
 
 def test_new_post_refusals_name_the_setting_or_the_file_in_the_way(tmp_path, dev_settings):
-    from clinic import newpost
+    from clinic.writers import newpost
 
     articles = tmp_path / "articles"
     articles.mkdir()

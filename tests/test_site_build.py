@@ -2,7 +2,7 @@
 
 from bs4 import BeautifulSoup
 
-from clinic.audit import normalise
+from clinic.audit.checks import normalise
 from conftest import GOOD_ARTICLE, article_sources, metadata_of
 
 

@@ -15,9 +15,9 @@ import pytest
 from bs4 import BeautifulSoup
 from jinja2 import meta, nodes
 
-from clinic.audit import normalise
-from clinic.images import intrinsic_size
-from clinic.rules import add_months
+from clinic.audit.checks import normalise
+from clinic.render.images import intrinsic_size
+from clinic.rules.editorial import add_months
 from conftest import GOOD_ARTICLE, ROOT, article_sources, metadata_of, site_pages
 
 WEIGHT_BUDGET = 30 * 1024  # per article page: HTML plus the stylesheet, gzip-compressed

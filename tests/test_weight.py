@@ -76,7 +76,7 @@ import gzip as gzip_module  # noqa: E402
 import hashlib  # noqa: E402
 import re  # noqa: E402
 
-from clinic import assets  # noqa: E402
+from clinic.build import delivery as assets  # noqa: E402
 
 THEME_URL = re.compile(r"""\b(?:href|src)=["']?(/theme/[^"'\s>]+)""")
 
@@ -131,7 +131,7 @@ def test_two_production_builds_are_byte_identical_with_or_without_worker_process
 
     # A snapshot, so that writers saving content meanwhile cannot make the two builds differ.
     shutil.copytree(CONTENT, tmp_path / "content")
-    # The first reads every file in worker processes (parallel.py), the second reads all in the build's own.
+    # The first reads every file in worker processes (render/read_ahead.py), the second reads all in the build's own.
     ways = {"first": "READ_AHEAD_MIN_FILES=1", "second": "READ_WORKERS=0"}
     builds = [run_build(PROD_SETTINGS, tmp_path / name, f"PATH={tmp_path / 'content'}",
                         f"CACHE_PATH={tmp_path / 'cache'}", way) for name, way in ways.items()]

@@ -12,9 +12,10 @@ import sys
 import pytest
 from bs4 import BeautifulSoup
 
-from clinic import newpost, report
-from clinic.audit import normalise
-from clinic.rules import add_months, today as rules_today
+from clinic.source import markers
+from clinic.writers import newpost, report
+from clinic.audit.checks import normalise
+from clinic.rules.editorial import add_months, today as rules_today
 from conftest import FILLER, FIXTURE_TODAY, GOOD_ARTICLE, ROOT
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"
@@ -23,7 +24,7 @@ FOOTNOTES = [line for line in GOOD_ARTICLE.splitlines() if line.startswith("[^")
 
 @pytest.fixture(scope="module")
 def dev_settings():
-    from clinic.build import load_settings
+    from clinic.settings import load_settings
 
     return load_settings(DEV_SETTINGS, {"RULES_TODAY": FIXTURE_TODAY})
 
@@ -159,7 +160,7 @@ def test_new_post_refuses_an_unknown_category_in_one_line_listing_the_valid_ones
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and ": new-post-category: " in lines[0], done.stderr
-    from clinic.build import load_settings
+    from clinic.settings import load_settings
 
     for category in load_settings(DEV_SETTINGS)["CATEGORIES"]:
         assert category in lines[0]
@@ -212,9 +213,9 @@ def test_a_new_post_builds_clean_once_its_todos_are_filled_and_the_draft_line_re
 
 def test_todo_markers_left_in_an_article_are_each_named_with_their_line():
     source = "Title: T\nSummary: TODO say something\n\nBody.\n\n## TODO heading\n"
-    found = newpost.unfinished("content/articles/t.md", source)
+    found = markers.unfinished("content/articles/t.md", source)
     assert [(p.line, p.rule) for p in found] == [(2, "todo-left"), (6, "todo-left")]
-    assert newpost.unfinished("x.md", "Title: Todos and lists\n\nA TODOLIST is not a marker.\n") == []
+    assert markers.unfinished("x.md", "Title: Todos and lists\n\nA TODOLIST is not a marker.\n") == []
 
 
 # --- drafts and future posts ----------------------------------------------------------------------

@@ -1,3 +1,8 @@
-"""The clinic's own Pelican plugin: content rewrites, editorial rules and notices. See plugin.py."""
+"""The clinic's own Pelican plugin. Pelican calls `register()`; the rooms it connects are drawn in
+docs/architecture.md. Importing a room (a writers' tool, the audit) does not import the wiring."""
 
-from .plugin import register  # noqa: F401
+
+def register():
+    from clinic.plugin import connect
+
+    connect()

@@ -4,7 +4,7 @@
   the policy less the directives a meta policy ignores, through the `content_security_policy()` global;
 - `_headers` in the output root: Netlify and Cloudflare Pages read it (a post-build step writes it);
 - docs/hosting/nginx.conf: an nginx server snippet (`python -m clinic.headers nginx > docs/hosting/nginx.conf`);
-- clinic.serve sends the same headers when asked, so the browser tests run under the real policy.
+- clinic.release.serve sends the same headers when asked, so the browser tests run under the real policy.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .problems import Problem, setting_line
+from clinic.problems import Problem, setting_line
 
 NGINX_HEADER = """\
 # nginx: the clinic site's headers. Generated from SECURITY_HEADERS and CACHE_HEADERS in pelicanconf.py:
@@ -45,7 +45,7 @@ def admin_headers(settings: dict) -> dict[str, str]:
 
 
 def by_path(settings: dict) -> dict[str, dict[str, str]]:
-    """{path prefix: headers} where a folder's headers replace the site-wide ones (clinic.serve)."""
+    """{path prefix: headers} where a folder's headers replace the site-wide ones (clinic.release.serve)."""
     admin = settings.get("CMS_ADMIN_PATH")
     return {f"/{admin.strip('/')}/": admin_headers(settings)} if admin else {}
 
@@ -97,7 +97,7 @@ def write_headers_file(output: Path, settings: dict) -> list[Problem]:
 
 
 def main(argv=None) -> int:
-    from .build import load_settings
+    from clinic.settings import load_settings
 
     argv = sys.argv[1:] if argv is None else argv
     kind = argv[0] if argv else "nginx"

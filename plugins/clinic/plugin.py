@@ -1,4 +1,5 @@
-"""Pelican signal wiring for the clinic plugin. The logic lives in the pure modules beside this one."""
+"""Pelican signal wiring for the clinic plugin: each handler hands its work to a room (source, render, rules,
+audit, build); the logic lives there."""
 
 from __future__ import annotations
 
@@ -8,19 +9,20 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from . import sitemap_dates, structured_data
-from . import assets, drafts, glossary, headers, newpost, notices, rules
-from . import content_rules, links, parallel, plain_rules, reader
-from . import dates, guide_rules, placement
-from . import affiliate_rules
-from .rules import next_review_due, parse_date
-from .problems import RuleProblems
+from clinic.render import feed_notices, read_ahead, reader, sitemap_dates, structured_data
+from clinic.build import delivery
+from clinic.rules import affiliate as affiliate_rules, drafts, guide, plain, safety
+from clinic.source import dates, glossary, markers, placement
+from clinic import headers, rules
+from clinic.audit import links
+from clinic.rules.editorial import next_review_due, parse_date
+from clinic.problems import RuleProblems
 
 
 def add_article_facts(instance):
     """What the theme shows beside the body: key points, review dates, the off-label notice."""
     if isinstance(instance, Article):
-        instance.key_points = plain_rules.key_points(instance)
+        instance.key_points = plain.key_points(instance)
         _add_review_dates(instance)
         instance.offlabel = _is_offlabel(instance)
 
@@ -60,13 +62,13 @@ def enforce_rules(generators):
                 with open(article.source_path, encoding="utf-8") as handle:
                     source = handle.read()
                 problems.extend(rules.check_article(article, generator.settings, source))
-                problems.extend(newpost.check_unfinished(article, generator.settings, source))
+                problems.extend(markers.check_unfinished(article, generator.settings, source))
             problems.extend(drafts.links_to_drafts(generator.articles, [*generator.drafts, *generator.drafts_translations],
                                                    generator.settings))
         elif isinstance(generator, PagesGenerator):
             pages = [*generator.pages, *generator.hidden_pages]  # hidden pages are published, just not listed
-            problems.extend(p for page in pages for p in content_rules.check_page(page, generator.settings))
-            problems.extend(p for page in pages for p in guide_rules.check_page(page, generator.settings))
+            problems.extend(p for page in pages for p in safety.check_page(page, generator.settings))
+            problems.extend(p for page in pages for p in guide.check_page(page, generator.settings))
             problems.extend(p for page in pages for p in affiliate_rules.check_page(page, generator.settings))
     if generators:
         problems.extend(placement.unread_markdown(generators, generators[0].settings))
@@ -78,14 +80,14 @@ def add_notices_to_feed(context, feed):
     points = _key_points_by_url(context)
     site = context.get("SITEURL", "")
     for item in feed.items:
-        # The key points open the entry's full text (Atom's content, RSS's description), after the notices.
+        # The key points open the entry's full text (Atom's content, RSS's description), after the feed_notices.
         full = "content" if item.get("content") is not None else "description"
         link = item.get("link", "").split("?ref=feed")[0]
         url = (link[len(site):] if site and link.startswith(site) else link).lstrip("/")
         if item.get(full) is not None:
             item[full] = points.get(url, "") + item[full]
-        item["content"] = notices.with_notices(item.get("content"), context)
-        item["description"] = notices.with_notices(item.get("description"), context)
+        item["content"] = feed_notices.with_notices(item.get("content"), context)
+        item["description"] = feed_notices.with_notices(item.get("description"), context)
 
 
 def _key_points_by_url(context) -> dict[str, str]:
@@ -105,8 +107,8 @@ def add_template_helpers(generator):
     generator.env.globals["content_security_policy"] = functools.partial(headers.meta_policy, generator.settings)
 
 
-def register():
-    signals.initialized.connect(parallel.start_run)
+def connect():
+    signals.initialized.connect(read_ahead.start_run)
     signals.readers_init.connect(reader.use_clinic_reader)
     signals.content_object_init.connect(hold_back_scheduled)
     signals.content_object_init.connect(add_article_facts)
@@ -116,4 +118,4 @@ def register():
     signals.all_generators_finalized.connect(sitemap_dates.date_listings_by_content)
     signals.feed_generated.connect(add_notices_to_feed)
     signals.generator_init.connect(add_template_helpers)
-    signals.generator_init.connect(assets.add_asset_global)
+    signals.generator_init.connect(delivery.add_asset_global)

@@ -16,9 +16,9 @@ import pytest
 
 from .checks import Visit, block_foreign_requests, visit
 from .pages import Page
-from clinic.chromium import LAUNCH_ARGS, NoChromium, find_chromium
+from chromium import LAUNCH_ARGS, NoChromium, find_chromium
 from clinic.headers import by_path
-from clinic.serve import make_server
+from clinic.release.serve import make_server
 
 ROOT = Path(__file__).resolve().parents[2]
 # One folder per run, so two runs at once (people share machines) never delete each other's pictures.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from clinic import front_matter
+from clinic.source import front_matter
 from clinic.headers import by_path
 from conftest import CONTENT, FILLER, FIXTURE_TODAY, PROD_SETTINGS, build_site_from, run_build
 
@@ -249,7 +249,7 @@ def test_a_save_that_breaks_the_live_build_shows_its_problems_in_the_editor(brow
                                                                           test_repo_site, settings, screenshots):
     """What `invoke livereload` writes after a failed rebuild (cms_admin.write_build_status) reaches the
     writer in the editor, and goes once a save builds again."""
-    from clinic.cms_admin import write_build_status
+    from clinic.writers.cms_admin import write_build_status
 
     line = "content/articles/sleep.md:14: claim-flagged: 'miracle' is a claim regulators flag; say what the evidence shows"
     context, page, watch = open_editor(browser, editor_origin)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from clinic.chromium import HOW_TO_GET, NoChromium, choose_chromium
+from chromium import HOW_TO_GET, NoChromium, choose_chromium
 
 DEBIAN = {"chromium": "/usr/bin/chromium"}
 

@@ -1,7 +1,7 @@
 """`invoke livereload` in Chromium: a save that breaks the build shows its problems on the open page, and
 the next good save clears them.
 
-The preview runs as the task runs it (clinic.preview.serve_live: python-livereload's Server, the live
+The preview runs as the task runs it (clinic.writers.preview.serve_live: python-livereload's Server, the live
 rebuild, the problem panel) in a child process, on a small fixture site of its own.
 """
 
@@ -47,7 +47,7 @@ class LivePreview:
         self.content = make_content(root, {FIXTURE: GOOD_ARTICLE})
         self.output, self.port, self.lines = root / "output", _free_port(), []
         overrides = {"PATH": str(self.content), "CACHE_PATH": str(root / "cache"), "RULES_TODAY": FIXTURE_TODAY}
-        code = ("import json, sys; from clinic.preview import serve_live; "
+        code = ("import json, sys; from clinic.writers.preview import serve_live; "
                 "serve_live('pelicanconf.py', sys.argv[1], '127.0.0.1', int(sys.argv[2]), [sys.argv[3]], "
                 "json.loads(sys.argv[4]))")
         self.process = subprocess.Popen(
@@ -101,7 +101,7 @@ def test_a_broken_save_shows_its_problems_on_the_open_page_and_a_good_one_clears
         panel = page.locator("#preview-problems")
         assert panel.count() == 0
         for number, (text, shown) in enumerate(SAVES, start=1):
-            # livereload merges reloads closer than a second apart (clinic.preview.RELOAD_TIME). A sleep here
+            # livereload merges reloads closer than a second apart (clinic.writers.preview.RELOAD_TIME). A sleep here
             # would hold Playwright's event loop, and with it the browser's reload.
             page.wait_for_timeout(1500)
             live.save(text)

@@ -90,7 +90,7 @@ function checkFilters(chosen) {
 async function start() {
   const params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
-  const pagefind = await import("/pagefind/pagefind.js");
+  const pagefind = await import(form.dataset.searchIndex);
   await pagefind.options({ excerptLength: 24 });
   await pagefind.init();
   checkFilters(params.getAll("category"));
