@@ -235,7 +235,7 @@ def review(settings, reviewed: str, today: str):
 
 def test_the_review_interval_is_measured_from_settings(settings):
     months = settings["REVIEW_INTERVAL_MONTHS"]
-    due = rules.add_months(rules.parse_date("2026-01-31"), months)
+    due = rules.add_months(dates.parse_date("2026-01-31"), months)
     assert review(settings, "2026-01-31", due.isoformat()) == []
     assert review(settings, "2026-01-31", (due + datetime.timedelta(days=1)).isoformat()) == ["review-overdue"]
     assert review(settings, "2026-01-31", "2026-01-30") == ["review-in-future"]
@@ -248,7 +248,7 @@ def test_today_defaults_to_the_date_in_the_clinics_time_zone(settings):
 
     # One clock for the rules, the scheduled posts, new-post and the report: the date where the clinic is.
     at_clinic = datetime.datetime.now(ZoneInfo(settings["TIMEZONE"])).date()
-    assert rules.today({**settings, "RULES_TODAY": None}) == at_clinic
+    assert dates.today({**settings, "RULES_TODAY": None}) == at_clinic
     late = datetime.datetime(2026, 11, 16, 3, 30, tzinfo=datetime.UTC)  # still the 15th in New York
     assert dates.clinic_today({**settings, "TIMEZONE": "America/New_York"}, late) == datetime.date(2026, 11, 15)
 

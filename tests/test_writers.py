@@ -15,7 +15,8 @@ from bs4 import BeautifulSoup
 from clinic.source import markers
 from clinic.writers import newpost, report
 from clinic.audit.checks import normalise
-from clinic.rules.editorial import add_months, today as rules_today
+from clinic.rules.editorial import add_months
+from clinic.source.dates import today as rules_today
 from conftest import FILLER, FIXTURE_TODAY, GOOD_ARTICLE, ROOT
 
 DEV_SETTINGS = ROOT / "pelicanconf.py"

@@ -15,7 +15,8 @@ from clinic.rules import affiliate as affiliate_rules, drafts, guide, plain, saf
 from clinic.source import dates, glossary, markers, placement
 from clinic import headers, rules
 from clinic.audit import links
-from clinic.rules.editorial import next_review_due, parse_date
+from clinic.rules.editorial import next_review_due
+from clinic.source.dates import parse_date
 from clinic.problems import RuleProblems
 
 

@@ -11,7 +11,7 @@ import re
 
 from clinic.rules import claims
 from clinic.source import people, preflight
-from clinic.source.dates import parse_date, today  # noqa: F401 - the one date parser and clock; rules.parse_date/today stay importable
+from clinic.source.dates import parse_date, today
 from clinic.source.fields import spelled
 from clinic.problems import Problem, line_of, relative
 
