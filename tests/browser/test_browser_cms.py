@@ -130,7 +130,8 @@ def fill_article(page, *, title: str, slug: str, body: str) -> None:
 
 def save(page, path: str) -> str:
     page.get_by_role("button", name="Save").click()
-    page.get_by_text("Entry saved.").wait_for()
+    # The save goes through the editor's whole commit path; on a loaded two-core CI machine it once took over 30 s.
+    page.get_by_text("Entry saved.").wait_for(timeout=90_000)
     return page.evaluate(READ, [OPFS_ROOT, path])
 
 
