@@ -238,6 +238,8 @@ def test_sources_are_a_numbered_list_under_a_sources_heading(site):
         items = section.find("ol").find_all("li", recursive=False)
         assert len(items) == notes, f"{source.name}: {len(items)} sources listed, {notes} footnotes written"
         assert all(item.find("a", href=re.compile("^https?://")) for item in items), source.name
+        body = section.find_previous_sibling(class_="article-body")
+        assert body is not None and not body.select(".footnote"), f"{source.name}: sources left inside the body"
 
 
 def test_faq_sections_are_native_details_and_summary(site):

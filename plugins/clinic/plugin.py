@@ -9,7 +9,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from clinic.render import feed_notices, read_ahead, reader, sitemap_dates, structured_data
+from clinic.render import feed_notices, read_ahead, reader, sitemap_dates, sources, structured_data
 from clinic.build import delivery
 from clinic.rules import affiliate as affiliate_rules, drafts, guide, plain, safety
 from clinic.source import dates, glossary, markers, placement
@@ -102,6 +102,7 @@ def _key_points_by_url(context) -> dict[str, str]:
 
 
 def add_template_helpers(generator):
+    generator.env.filters["body_and_sources"] = sources.body_and_sources
     generator.env.globals["structured_data"] = structured_data.structured_data
     # A function, so each run (livereload builds in one process) reads the glossary file as it is now.
     generator.env.globals["glossary_entries"] = lambda: glossary.entries(generator.settings)
