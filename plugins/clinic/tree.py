@@ -55,4 +55,4 @@ def rel(node) -> list[str]:
 
 def body_of(item) -> str:
     """An article's or page's body as the rules judge it: as the reader rewrote it, before the cleaning."""
-    return getattr(item, "unsanitised_body", None) or getattr(item, "_content", "") or ""
+    return getattr(item, "body_as_written", None) or ""

@@ -53,10 +53,11 @@ class ClinicReader(YAMLMetadataReader):
             refusals += sanitise.problems_in(metadata["summary"], source, path, allow, line=written[0])
             metadata["summary"] = sanitise.clean(metadata["summary"], settings)
         cleaned = sanitise.clean(body, settings)
-        # The rules judge what the writer wrote: where the cleaning changed it, they are handed the body as
-        # it was (tree.body_of). A body the cleaning changes always fails a rule (raw-html-*, privacy-external).
+        # The rules judge what the writer wrote: the body before the cleaning (tree.body_of), the same string
+        # when the cleaning changed nothing. A body the cleaning changes always fails a rule (raw-html-*,
+        # privacy-external).
         metadata.update(asdict(facts), toc_entries=facts.toc, raw_html_refusals=refusals,
-                        unsanitised_body=body if cleaned != body else None)
+                        body_as_written=body if cleaned != body else cleaned)
         return cleaned, metadata
 
     def _summary_as_text(self, written) -> str:
