@@ -81,7 +81,7 @@ def test(c):
         find_chromium()
     except NoChromium as missing:
         raise Exit(str(missing), code=1)
-    c.run(f"{sys.executable} -m pytest -n auto", pty=False)
+    c.run(f"{sys.executable} -m pytest -n auto --dist loadgroup", pty=False)
 
 
 @task

@@ -19,7 +19,10 @@ from .pages import PAGES, VIEWS
 
 pytestmark = pytest.mark.browser
 
-EVERY_VIEW = [pytest.param(page, width, scheme, id=f"{page.name}-{width}-{scheme}")
+# One group per view: with `--dist loadgroup` (tasks.py) every check of a view runs on the worker that
+# loaded it, so each view is loaded, screenshotted and judged by axe once, not once per worker.
+EVERY_VIEW = [pytest.param(page, width, scheme, id=f"{page.name}-{width}-{scheme}",
+                           marks=pytest.mark.xdist_group(f"{page.name}-{width}-{scheme}"))
               for page in PAGES for width, scheme in VIEWS]
 PHONE_VIEWS = [p for p in EVERY_VIEW if p.values[1] == 375]
 AFFILIATE_VIEWS = [p for p in EVERY_VIEW if p.values[0].affiliate]
