@@ -114,3 +114,15 @@ def test_a_save_that_repeats_a_warning_still_shows_it_until_it_is_fixed(tmp_path
                           env={**os.environ, "PYTHONPATH": str(ROOT / "plugins")}, timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.splitlines()[-1]) == [["pelican-warning"], ["pelican-warning"], []], done.stderr
+
+
+def test_a_good_build_after_a_broken_one_in_the_same_process_still_writes_its_sitemap(tmp_path):
+    # The live preview rebuilds in one process: a save stopped by a rule must not cost the next one its sitemap.
+    from conftest import BODY_END, build_site_from
+
+    broken = build_site_from(tmp_path / "broken", {"articles/fixture.md": GOOD_ARTICLE.replace(
+        BODY_END, BODY_END + "\nKetamine is a cure for CRPS.\n")})
+    assert broken.returncode == 1 and "claim-flagged" in broken.stderr
+    good = build_site_from(tmp_path / "good", {"articles/fixture.md": GOOD_ARTICLE})
+    assert good.returncode == 0, good.stderr
+    assert "/articles/fixture-article/" in (good.output / "sitemap.xml").read_text(encoding="utf-8")

@@ -122,7 +122,7 @@ def where(error: BaseException | None, settings_file, message: str = "") -> tupl
 
 def run_pelican(settings: dict, settings_file: str | os.PathLike | None = None) -> list[Problem]:
     """Run Pelican with `settings`; return the problems it or the clinic plugin found."""
-    from pelican import Pelican
+    from pelican import Pelican, signals
     from pelican.log import LimitFilter
 
     # Pelican drops a warning it has already logged in this process (its CLI's --logs-dedup-min-level).
@@ -133,8 +133,11 @@ def run_pelican(settings: dict, settings_file: str | os.PathLike | None = None) 
     root = logging.getLogger()
     previous_handlers, previous_level = root.handlers[:], root.level
     root.handlers, root.level = [collector], logging.WARNING
+    pelican = finished = None
     try:
-        Pelican(settings).run()
+        pelican = Pelican(settings)
+        pelican.run()
+        finished = True
     except RuleProblems as found:
         return [p for p in collector.problems if not p.message.startswith(NAMED_BY_RULES)] + found.problems
     except Exception as error:  # noqa: BLE001 - any crash becomes one line, not a traceback
@@ -143,6 +146,11 @@ def run_pelican(settings: dict, settings_file: str | os.PathLike | None = None) 
                                           "fix what the message names"))
     finally:
         root.handlers, root.level = previous_handlers, previous_level
+        if pelican is not None and not finished:
+            # Plugins keep a run's state until `finalized` (the sitemap plugin its page queue): a run that
+            # stopped early ends here too, into the output about to be discarded, so that the next run in
+            # this process (`invoke livereload` after a broken save) starts clean and writes its sitemap.
+            signals.finalized.send(pelican)
     return collector.problems
 
 
