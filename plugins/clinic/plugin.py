@@ -9,9 +9,9 @@ from pelican import signals
 from pelican.contents import Article, Page
 from pelican.generators import ArticlesGenerator, PagesGenerator
 
-from clinic.render import feed_notices, read_ahead, reader, sitemap_dates, sources, structured_data
+from clinic.render import feed_notices, read_ahead, sitemap_dates, sources, structured_data
 from clinic.build import delivery
-from clinic.rules import affiliate as affiliate_rules, drafts, guide, plain, safety
+from clinic.rules import affiliate as affiliate_rules, drafts, guide, plain, reading, safety
 from clinic.source import dates, glossary, markers, placement
 from clinic import headers, rules
 from clinic.audit import links
@@ -111,7 +111,7 @@ def add_template_helpers(generator):
 
 def connect():
     signals.initialized.connect(read_ahead.start_run)
-    signals.readers_init.connect(reader.use_clinic_reader)
+    signals.readers_init.connect(reading.use_judging_reader)
     signals.content_object_init.connect(hold_back_scheduled)
     signals.content_object_init.connect(add_article_facts)
     signals.all_generators_finalized.connect(drafts.warn_about_drafts)

@@ -1,4 +1,5 @@
-"""The Markdown reader Pelican uses for every article and page, registered through `readers_init`.
+"""The Markdown reader Pelican uses for every article and page (registered through `readers_init` as
+rules/reading.py's JudgingReader, which adds the file rules' problems).
 
 It does the whole of reading, so that Pelican's content cache keeps the whole result and an incremental
 build redoes none of it for an unchanged file:
@@ -21,7 +22,6 @@ from dataclasses import asdict
 
 from markdown import Markdown
 from pelican.plugins.yaml_metadata.yaml_metadata import YAMLMetadataReader
-from pelican.readers import MarkdownReader
 
 from clinic.render import read_ahead, rewrite, sanitise
 from clinic.source import preflight
@@ -86,9 +86,3 @@ def typogrify(text, settings):
                                 "oldschool_inverted": smartypants.Attr.set3}.get(dashes, smartypants.Attr.set1)
     smartypants.Attr.default |= smartypants.Attr.w
     return apply(text, settings["TYPOGRIFY_IGNORE_TAGS"], **dict.fromkeys(settings["TYPOGRIFY_OMIT_FILTERS"], False))
-
-
-def use_clinic_reader(readers) -> None:
-    """readers_init handler: read every Markdown extension with this reader."""
-    for extension in MarkdownReader.file_extensions:
-        readers.reader_classes[extension] = ClinicReader
