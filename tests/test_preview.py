@@ -126,3 +126,17 @@ def test_a_good_build_after_a_broken_one_in_the_same_process_still_writes_its_si
     good = build_site_from(tmp_path / "good", {"articles/fixture.md": GOOD_ARTICLE})
     assert good.returncode == 0, good.stderr
     assert "/articles/fixture-article/" in (good.output / "sitemap.xml").read_text(encoding="utf-8")
+
+
+def test_an_unchanged_broken_article_is_refused_again_by_each_live_rebuild(tmp_path, capsys):
+    # The live rebuild reads an unchanged file from Pelican's content cache: its rule problems come with it.
+    from conftest import BODY_END, FIXTURE_TODAY, make_content
+    from clinic.build.runner import live_rebuild
+
+    content = make_content(tmp_path, {"articles/fixture.md": GOOD_ARTICLE.replace(
+        BODY_END, BODY_END + "\nKetamine is a cure for CRPS.\n")})
+    overrides = {"PATH": str(content), "CACHE_PATH": str(tmp_path / "cache"), "RULES_TODAY": FIXTURE_TODAY}
+    for attempt in ("first", "from the cache"):
+        assert live_rebuild(ROOT / "pelicanconf.py", tmp_path / "output", overrides) == 1, attempt
+        assert "content/articles/fixture.md" in capsys.readouterr().err.split("claim-flagged")[0], attempt
+    assert any((tmp_path / "cache").rglob("*")), "the second rebuild did not read from a cache"
