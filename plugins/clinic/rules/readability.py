@@ -89,9 +89,9 @@ def sentences(blocks: list[str]) -> list[str]:
     return found
 
 
-def _for_measuring(sentence: str, terms: list[glossary.Entry]) -> str:
-    """The sentence as the formula reads it: every glossary term one short word, and a sentence's end."""
-    pattern = glossary.matcher(terms)
+def _for_measuring(sentence: str, pattern) -> str:
+    """The sentence as the formula reads it: every glossary term (`pattern`, glossary.matcher) one short
+    word, and a sentence's end."""
     if pattern is not None:
         sentence = pattern.sub(SHORT_WORD, sentence)
     sentence = sentence.replace("\u2026", "...")
@@ -100,7 +100,8 @@ def _for_measuring(sentence: str, terms: list[glossary.Entry]) -> str:
 
 def measure_sentences(found: list[str], terms: list[glossary.Entry], hardest: int = 3) -> Measure:
     textstat = _textstat()
-    measured = [_for_measuring(s, terms) for s in found]
+    pattern = glossary.matcher(terms)  # once per article: building its key is most of a sentence's cost
+    measured = [_for_measuring(s, pattern) for s in found]
     text = " ".join(measured)
     if not text.strip():
         return Measure(0.0, 0, 0)
