@@ -50,9 +50,10 @@ def check_reading_grade(article, settings, source) -> list[Problem]:
     from clinic.rules import readability  # here, not at the top: `python -m clinic.rules.readability` imports the plugin first
 
     limit = float(settings.get("READING_GRADE_MAX", 8.0))
-    result = readability.measure(article, settings)
-    if result.grade <= limit:
+    # Ranking every sentence costs as much as the grade: only an article above the limit shows its hardest.
+    if readability.measure(article, settings, hardest=0).grade <= limit:
         return []
+    result = readability.measure(article, settings)
     hardest = "; ".join(f"line {_line_of_sentence(source, text)} (grade {grade:.1f}) '{_short(text)}'"
                         for grade, text in result.hardest)
     return [Problem(relative(article.source_path), _first_body_line(source), "reading-grade-high",

@@ -108,7 +108,7 @@ def measure_sentences(found: list[str], terms: list[glossary.Entry], hardest: in
     words = textstat.lexicon_count(text)
     count = max(1, textstat.sentence_count(text))
     ranked = sorted(((textstat.flesch_kincaid_grade(m), index) for index, m in enumerate(measured)
-                     if textstat.lexicon_count(m) >= 3), key=lambda pair: (-pair[0], pair[1]))
+                     if textstat.lexicon_count(m) >= 3), key=lambda pair: (-pair[0], pair[1])) if hardest else []
     return Measure(round(textstat.flesch_kincaid_grade(text), 1), words, count,
                    [(round(grade, 1), found[index]) for grade, index in ranked[:hardest]])
 
