@@ -184,10 +184,15 @@ def check_spelling(article, settings, source) -> list[Problem]:
     shown = preflight.continued(source)  # a YAML list's items each on their own line
     lines = [item for name in SHOWN_FIELDS for item in shown.get(name, [])] + _body_lines(source)
     problems = []
+    american: dict[str, str | None] = {}  # an article uses each word many times: judge each once
     for number, line in lines:
         for word in re.findall(r"[A-Za-z]+", NOT_PROSE.sub(" ", line)):
-            us = BRITISH_ENGLISH_SPELLINGS.get(word.lower()) or _by_pattern(word.lower(), patterns)
-            if us and word.lower() not in allowed:
+            lower = word.lower()
+            if lower not in american:
+                american[lower] = None if lower in allowed else (BRITISH_ENGLISH_SPELLINGS.get(lower)
+                                                                 or _by_pattern(lower, patterns))
+            us = american[lower]
+            if us:
                 problems.append(_problem(article, number, "spelling-us", f"'{word}' is British spelling",
                                          f"write '{us}' (the site uses US spelling)"))
     return problems
