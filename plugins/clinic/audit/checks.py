@@ -302,12 +302,6 @@ def notice_precedes(root, first_link, notice: str) -> bool:
     return any(_visible(n) and order[n] < order[first_link] for n in _blocks_with(root, notice))
 
 
-def _entry_line(xml: str, index: int) -> int:
-    """The line of the index-th (1-based) <entry> or <item>."""
-    lines = _entry_lines(xml)
-    return lines[index - 1] if index <= len(lines) else 1
-
-
 def _entry_lines(xml: str) -> list[int]:
     """The line of every <entry> or <item>, in one pass (per entry, the feed's cost grew with its square)."""
     lines, line, position = [], 1, 0

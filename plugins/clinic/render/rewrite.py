@@ -34,7 +34,6 @@ class Facts:
     toc: list[tuple[int, str, str]] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     images: list[dict] = field(default_factory=list)
-    glossary_terms: list[str] = field(default_factory=list)
 
 
 def is_outbound(href: str, site_url: str = "") -> bool:
@@ -54,7 +53,7 @@ def transform(html: str, settings: dict, mark_terms: bool = False) -> tuple[str,
     images.prepare(body, settings)
     _make_faq(body, facts)
     if mark_terms:
-        facts.glossary_terms = glossary_marks.mark_first_uses(body, settings)
+        glossary_marks.mark_first_uses(body, settings)
     _collect_toc(body, facts)
     _collect_sources(body, facts)
     return serialise_fragment(body), facts

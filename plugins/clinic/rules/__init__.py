@@ -16,7 +16,6 @@ from clinic.rules import affiliate, editorial, guide, plain, safety
 SITE_RULES = [editorial.check_review, safety.check_links, *affiliate.RULES]
 FILE_RULES = [rule for rule in [*editorial.RULES, *safety.RULES, *plain.RULES, *guide.RULES]
               if rule not in SITE_RULES]
-ARTICLE_RULES = FILE_RULES + SITE_RULES
 
 
 def check_file(item, settings, source: str) -> list[Problem]:

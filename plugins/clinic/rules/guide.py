@@ -1,6 +1,6 @@
 """The writers' guide's own rules (docs/writing.md), enforced in the guide's words.
 
-Same shape as every rule, (article, settings, source) -> [Problem], listed in rules.ARTICLE_RULES:
+Same shape as every rule, (article, settings, source) -> [Problem], listed in rules/__init__.py:
 length, tags, title, summary, the order of the dates, headings, US spelling, link text and no
 "Sources" heading. Each id has a row in docs/rules.md.
 `check_page` gives pages the rules that fit them: date order, review date, spelling, link text.

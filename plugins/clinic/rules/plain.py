@@ -1,6 +1,6 @@
 """Plain-language rules on one article: its key points, its reading level, its abbreviations.
 
-Same shape as every rule, (article, settings, source) -> [Problem]; listed in rules.ARTICLE_RULES.
+Same shape as every rule, (article, settings, source) -> [Problem]; listed in rules/__init__.py.
 Many readers are in pain, tired, medicated or reading in a second language: the key points give them the
 article in a few plain lines, the reading level keeps the body at READING_GRADE_MAX (NIH: eighth grade),
 and no abbreviation reaches them without its meaning in the text or the glossary (WCAG 2.2, 3.1.4).

@@ -1,6 +1,6 @@
 """Safety rules on one article's HTML: only allow-listed HTML, no dangling links, no image without alt.
 
-Same shape as every rule, (article, settings, source) -> [Problem]; listed in rules.ARTICLE_RULES.
+Same shape as every rule, (article, settings, source) -> [Problem]; listed in rules/__init__.py.
 Markdown passes raw HTML through, so a pasted `<script>` or store widget would reach readers: the
 allow-list (sanitise.py, RAW_HTML_* in settings) refuses it. A link to a missing file would be a dead link.
 """

@@ -31,10 +31,6 @@ def slug_for(title: str, settings: dict) -> str:
     return slugify(title, regex_subs=settings.get("SLUG_REGEX_SUBSTITUTIONS", []))
 
 
-# Today in the site's time zone: a UTC date can be tomorrow there, and a future date schedules the post.
-today_at_clinic = dates.clinic_today
-
-
 def header_of(source: str) -> dict[str, str | list[str]]:
     """The header fields, lowercase key -> value (a list for a YAML list), as the build reads them."""
     return {key: value for key, (_line, value) in preflight.header(source)[0].items()}
