@@ -14,6 +14,7 @@ from .checks import (
     foreign_request_problems,
     horizontal_scroll_problems,
     is_local,
+    layout_shift_problems,
     skip_link_problems,
     tab_walk_problems,
     visit,
@@ -30,6 +31,8 @@ body { font: 16px/1.5 sans-serif; color: #111; background: #fff; }
 .wide { width: 900px; }
 .gone { display: none; }
 .no-focus:focus { outline: none; }
+.pushed-down { animation: push-down 0.1s 0.2s forwards; }
+@keyframes push-down { to { margin-top: 400px; } }
 """
 
 BROKEN_BODIES = {
@@ -40,6 +43,7 @@ BROKEN_BODIES = {
     "link-before-notice": ('<p><a href="https://www.amazon.com/dp/B000000000?tag=exampleclinic-20" '
                            'rel="sponsored nofollow noopener noreferrer">A product</a></p>'
                            '<aside><p>{affiliate}</p></aside>'),
+    "shifts-late": '<p class="pushed-down">Text that moves down the screen after the page has loaded.</p>',
     "no-focus-style": '<p><a class="no-focus" href="/elsewhere/">A link that hides its focus</a></p>',
 }
 
@@ -133,6 +137,11 @@ def test_without_a_csp_the_browser_itself_stops_the_external_script(tmp_path, se
 def test_a_block_wider_than_a_phone_is_horizontal_scroll(broken_site, phone, settings):
     seen = look_at(phone, broken_site, "too-wide", settings)
     only_line_with(horizontal_scroll_problems(seen), "too-wide (375px, light)", "horizontal-scroll")
+
+
+def test_text_that_moves_after_load_is_a_layout_shift(broken_site, phone, settings):
+    seen = look_at(phone, broken_site, "shifts-late", settings)
+    only_line_with(layout_shift_problems(seen), "shifts-late (375px, light)", "layout-shift")
 
 
 def test_a_hidden_disclaimer_is_not_visible(broken_site, phone, settings):

@@ -13,6 +13,7 @@ from .checks import (
     disclaimer_problems,
     foreign_request_problems,
     horizontal_scroll_problems,
+    layout_shift_problems,
     status_problems,
 )
 from .pages import PAGES, VIEWS
@@ -108,3 +109,11 @@ def test_the_affiliate_notice_is_visible_above_the_first_affiliate_link(visits, 
 def test_a_screenshot_of_every_page_type_is_written(visits, page, width, scheme):
     seen = visits(page, width, scheme)
     assert seen.screenshot is not None and seen.screenshot.stat().st_size > 1000, seen.label
+
+
+@pytest.mark.parametrize(("page", "width", "scheme"), EVERY_VIEW)
+def test_a_page_does_not_shift_while_it_loads(visits, page, width, scheme):
+    """Cumulative layout shift, as Chromium reports it to Lighthouse, from the first paint until the checks
+    are done: the search page's script, which runs after load, has had its turn."""
+    problems = layout_shift_problems(visits(page, width, scheme))
+    assert not problems, report(problems)
