@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 import shutil
+import warnings
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from clinic.source import front_matter
 from clinic.headers import by_path
@@ -129,9 +131,25 @@ def fill_article(page, *, title: str, slug: str, body: str) -> None:
 
 
 def save(page, path: str) -> str:
-    page.get_by_role("button", name="Save").click()
-    # The save goes through the editor's whole commit path; on a loaded two-core CI machine it once took over 30 s.
-    page.get_by_text("Entry saved.").wait_for(timeout=90_000)
+    """Save as a writer does, and the file the editor wrote. Twice in about ten CI runs on a loaded two-core
+    machine a click on Save left no "Entry saved." for 90 s (not reproduced since, alone or under load). A
+    writer whose save shows nothing clicks Save again, and so does this, once, with a warning in the test
+    report, so that a lost click is never silent; a save that happened without its message is kept."""
+    for attempt in (1, 2):
+        page.get_by_role("button", name="Save").click()
+        try:
+            page.get_by_text("Entry saved.").wait_for(timeout=45_000)
+            break
+        except PlaywrightTimeout:
+            written = page.evaluate(f"(args) => ({READ})(args).catch(() => null)", [OPFS_ROOT, path])
+            if written is not None:
+                warnings.warn(f"the editor saved {path} without showing 'Entry saved.' within 45 s")
+                return written
+            if attempt == 2:
+                alerts = page.get_by_role("alert").all_inner_texts()
+                raise AssertionError(f"the editor did not save {path} after two clicks on Save; "
+                                     f"the page shows: {alerts or 'no alert'}") from None
+            warnings.warn(f"the editor showed nothing 45 s after a click on Save for {path}; clicked again")
     return page.evaluate(READ, [OPFS_ROOT, path])
 
 
