@@ -91,7 +91,8 @@ class VendorError(Exception):
     pass
 
 
-def _integrity_ok(data: bytes, integrity: str) -> bool:
+def integrity_ok(data: bytes, integrity: str) -> bool:
+    """Whether `data` is what an npm `integrity` string (`sha512-<base64 digest>`) names."""
     algorithm, _, expected = integrity.partition("-")
     return base64.b64encode(hashlib.new(algorithm, data).digest()).decode() == expected
 
@@ -126,7 +127,7 @@ def _fetch(pinned: Pinned) -> bytes:
         if done.returncode or not tarballs:
             raise VendorError(f"'npm pack {spec}' failed: {(done.stderr or done.stdout).strip()[:300]}")
         tarball = tarballs[0].read_bytes()
-    if not _integrity_ok(tarball, pinned.integrity):
+    if not integrity_ok(tarball, pinned.integrity):
         raise VendorError(f"{spec} does not match its pinned integrity {pinned.integrity[:20]}...; refusing it")
     with tarfile.open(fileobj=io.BytesIO(tarball), mode="r:gz") as archive:
         member = archive.extractfile(pinned.member)
