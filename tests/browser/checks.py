@@ -1,8 +1,9 @@
 """Visit a page once in Chromium, record what a reader's browser saw, and judge it rule by rule.
 
 `visit()` loads a page and gathers everything (requests, console, CSP reports, axe results, layout of the
-notices, how far the layout shifted while loading, a screenshot); each `*_problems()` function turns one rule into lines that name the page and the
-rule. The tests over the real site and the tests over deliberately broken pages call the same functions.
+notices, how far the layout shifted while loading, a screenshot); each `*_problems()` function turns one
+rule into lines that name the page and the rule. The tests over the real site and the tests over
+deliberately broken pages call the same functions.
 """
 
 from __future__ import annotations
