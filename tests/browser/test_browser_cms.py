@@ -130,6 +130,14 @@ def fill_article(page, *, title: str, slug: str, body: str) -> None:
     page.get_by_role("textbox", name="Body").fill(body)
 
 
+def choices(page, field: str):
+    """The radio buttons of one choice field, once the form has drawn them: `all()` and
+    `all_inner_texts()` do not wait, and on a loaded CI machine they once read the form before it was there."""
+    radios = page.get_by_role("radiogroup", name=field).get_by_role("radio")
+    radios.first.wait_for()
+    return radios
+
+
 def save(page, path: str) -> str:
     """Save as a writer does, and the file the editor wrote. Twice in about ten CI runs on a loaded two-core
     machine a click on Save left no "Entry saved." for 90 s (not reproduced since, alone or under load). A
@@ -213,13 +221,12 @@ def test_the_editor_form_offers_only_the_choices_the_build_accepts(browser, edit
     context, page, watch = open_editor(browser, editor_origin, width)
     try:
         page.get_by_role("button", name="Create New Entry").first.click()
-        categories = page.get_by_role("radiogroup", name="Category").get_by_role("radio")
+        categories = choices(page, "Category")
         assert categories.all_inner_texts() == settings["CATEGORIES"] or \
             [c.get_attribute("value") for c in categories.all()] == settings["CATEGORIES"]
-        reviewers = [r.get_attribute("value") for r in
-                     page.get_by_role("radiogroup", name="Reviewer").get_by_role("radio").all()]
+        reviewers = [r.get_attribute("value") for r in choices(page, "Reviewer").all()]
         assert reviewers == [key for key, person in settings["PEOPLE"].items() if person.get("role") in settings["REVIEWER_ROLES"]]
-        authors = [r.get_attribute("value") for r in page.get_by_role("radiogroup", name="Author").get_by_role("radio").all()]
+        authors = [r.get_attribute("value") for r in choices(page, "Author").all()]
         assert authors == list(settings["PEOPLE"])
         page.screenshot(path=screenshots / f"admin-new-article-{width}.png", full_page=True)
         # Saving with the required fields empty is refused in the editor, before anything is written.
