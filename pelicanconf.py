@@ -90,14 +90,11 @@ MARKDOWN = {
     },
     "output_format": "html5",
 }
-# Full builds use worker processes (reading Markdown ahead of Pelican, finishing each written page) once
-# there are this many source files; for fewer, starting the workers costs more than it saves.
-WORKERS_MIN_FILES = 50
+# Full builds read Markdown in worker processes ahead of Pelican once there are this many files
+# (plugins/clinic/render/read_ahead.py); for fewer, starting the workers costs more than it saves.
+READ_AHEAD_MIN_FILES = 50
 # How many worker processes read ahead is READ_WORKERS, one per core when unset; 0 makes the build read
-# every file itself. Production builds also minify and compress each page and feed in FINISH_WORKERS
-# processes as Pelican writes it (plugins/clinic/build/stream.py), one per core but Pelican's when unset;
-# 0 leaves that to the steps after Pelican. Either way the output is the same (tests/test_weight.py
-# holds the two to each other byte for byte).
+# every file itself, with the same output (tests/test_weight.py holds the two to each other).
 # Incremental builds read and write Pelican's content cache whole on every run; unzipped, that costs
 # 0.2 s less at 1,000 articles, for a larger file in the local cache folder.
 GZIP_CACHE = False

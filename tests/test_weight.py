@@ -131,11 +131,10 @@ def test_two_production_builds_are_byte_identical_with_or_without_worker_process
 
     # A snapshot, so that writers saving content meanwhile cannot make the two builds differ.
     shutil.copytree(CONTENT, tmp_path / "content")
-    # The first reads every file in worker processes (render/read_ahead.py) and finishes each page as it is
-    # written (build/stream.py); the second does all of it in the build's own process.
-    ways = {"first": ["WORKERS_MIN_FILES=1"], "second": ["READ_WORKERS=0", "FINISH_WORKERS=0"]}
+    # The first reads every file in worker processes (render/read_ahead.py), the second reads all in the build's own.
+    ways = {"first": "READ_AHEAD_MIN_FILES=1", "second": "READ_WORKERS=0"}
     builds = [run_build(PROD_SETTINGS, tmp_path / name, f"PATH={tmp_path / 'content'}",
-                        f"CACHE_PATH={tmp_path / 'cache'}", *way) for name, way in ways.items()]
+                        f"CACHE_PATH={tmp_path / 'cache'}", way) for name, way in ways.items()]
     assert [b.returncode for b in builds] == [0, 0], builds[0].stderr + builds[1].stderr
 
     def files(root: Path) -> dict[str, bytes]:
@@ -181,18 +180,3 @@ def test_a_page_the_minifier_cannot_read_is_reported_once(tmp_path):
     broken.write_bytes(b"<p>caf\xe9</p>")  # Latin-1, not UTF-8
     problems = assets.minify_output(tmp_path, {"MINIFY_OUTPUT": True})
     assert [(p.path, p.rule) for p in problems] == [("broken.html", "minify-failed")]
-
-
-def test_a_page_pelican_writes_twice_is_finished_as_its_last_write(fixture_site):
-    """Pelican writes `archives/index.html` twice here (the archive, then a template page saved over it with
-    override_output): what readers get, and its compressed copy, is the second write, minified."""
-    from conftest import GOOD_ARTICLE
-
-    archive = '{% extends "archives.html" %}{% block title %}Every article, newest first{% endblock %}'
-    build = fixture_site({"articles/sleep.md": GOOD_ARTICLE, "extra/every.html": archive}, "WORKERS_MIN_FILES=0",
-                         'TEMPLATE_PAGES={"extra/every.html": "archives/index.html"}')
-    assert build.returncode == 0, build.stderr
-    written = build.output / "archives" / "index.html"
-    html = written.read_text(encoding="utf-8")
-    assert "Every article, newest first" in html and html == assets.minify_html(html)
-    assert gzip_module.decompress(written.with_name("index.html.gz").read_bytes()) == written.read_bytes()

@@ -3,10 +3,8 @@ gzip/brotli copies beside each text file for hosts that serve them as they are.
 
 Minifying and pre-compressing are switched on in publishconf.py only (MINIFY_OUTPUT, PRECOMPRESS_OUTPUT),
 so a development build stays readable; hashed asset URLs are on everywhere, because the host and
-`clinic.release.serve` give /theme/ a year-long cache lifetime and an unversioned URL would then go stale.
-Each page and feed is minified and then compressed as Pelican writes it (stream.py); the post-build steps
-(clinic.build.runner) do the same, in that order, for the files Pelican did not write, so the compressed
-copies are always of the final bytes.
+`clinic.release.serve` give /theme/ a year-long cache lifetime and an unversioned URL would then go stale. Minify and precompress are post-build steps (clinic.build.runner), in that
+order and after the search index, so the compressed copies are of the final bytes.
 """
 
 from __future__ import annotations
@@ -95,13 +93,13 @@ def minify_css(text: str) -> str:
 MINIFIERS = {".html": minify_html, ".css": minify_css}
 
 
-def minify_output(output: Path, settings: dict, *, done: frozenset[str] = frozenset()) -> list[Problem]:
-    """Post-build step: minify in place every HTML and CSS file (production only) but those in `done`
-    (finished as Pelican wrote them: stream.py), in worker processes: minify-html holds the GIL."""
+def minify_output(output: Path, settings: dict) -> list[Problem]:
+    """Post-build step: minify in place every HTML and CSS file (production only), in worker processes:
+    minify-html holds the GIL, and a full build has about 2,000 pages."""
     if not settings.get("MINIFY_OUTPUT"):
         return []
-    files = [(str(path), rel) for path in sorted(Path(output).rglob("*"))
-             if path.suffix in MINIFIERS and (rel := path.relative_to(output).as_posix()) not in done and path.is_file()]
+    files = [(str(path), path.relative_to(output).as_posix()) for path in sorted(Path(output).rglob("*"))
+             if path.suffix in MINIFIERS and path.is_file()]
     if len(files) < 200:
         return [p for p in map(minify_file, files) if p is not None]
     with ProcessPoolExecutor() as pool:
@@ -133,8 +131,7 @@ def compress(data: bytes, brotli_quality: int) -> dict[str, bytes]:
     return {suffix: blob for suffix, blob in copies.items() if len(blob) < len(data)}
 
 
-def precompress_output(output: Path, settings: dict, *, skip: tuple[str, ...] = (),
-                       done: frozenset[str] = frozenset()) -> list[Problem]:
+def precompress_output(output: Path, settings: dict, *, skip: tuple[str, ...] = ()) -> list[Problem]:
     """Post-build step: a .gz and a .br copy beside each text file, for hosts that serve them as they are.
 
     Not pelican-precompress: it runs on Pelican's `finalized` signal, before our post-build steps
@@ -142,15 +139,15 @@ def precompress_output(output: Path, settings: dict, *, skip: tuple[str, ...] = 
     (about 4 s per MB here) when the rest of the build takes seconds. Theme files, cached for a year,
     get quality 11; pages and feeds PRECOMPRESS_BROTLI_QUALITY (5: about 15 % larger, 50 times faster).
     Folders in `skip` (relative to `output`) are left alone: the build writes the search index while
-    this runs, and compresses it with precompress_folder. Files in `done` have their copies already (stream.py).
+    this runs, and compresses it with precompress_folder.
     """
     if not settings.get("PRECOMPRESS_OUTPUT"):
         return []
     output = Path(output)
+    theme_dir = settings.get("THEME_STATIC_DIR", "theme")
     skipped = [output / folder for folder in skip]
-    files = [path for path in _text_files(output) if not any(path.is_relative_to(folder) for folder in skipped)
-             and path.relative_to(output).as_posix() not in done]
-    _precompress(files, lambda path: brotli_quality(path.relative_to(output).as_posix(), settings))
+    files = [path for path in _text_files(output) if not any(path.is_relative_to(folder) for folder in skipped)]
+    _precompress(files, lambda path: 11 if path.relative_to(output).parts[0] == theme_dir else page_quality(settings))
     return []
 
 
@@ -163,11 +160,6 @@ def precompress_folder(folder: Path, settings: dict) -> list[Problem]:
 
 def page_quality(settings: dict) -> int:
     return int(settings.get("PRECOMPRESS_BROTLI_QUALITY", 5))
-
-
-def brotli_quality(rel: str, settings: dict) -> int:
-    """Brotli's quality for the file at `rel`: 11 under the theme's folder, else page_quality."""
-    return 11 if rel.split("/")[0] == settings.get("THEME_STATIC_DIR", "theme") else page_quality(settings)
 
 
 def _text_files(folder: Path) -> list[Path]:
@@ -185,22 +177,3 @@ def precompress_file(path: Path, quality: int) -> None:
     """Write the copies beside `path`."""
     for suffix, blob in compress(path.read_bytes(), quality).items():
         path.with_name(path.name + suffix).write_bytes(blob)
-
-
-# --- one file, as Pelican writes it (stream.py) -------------------------------------------------------
-
-def finishing(rel: str, settings: dict) -> tuple[bool, int | None]:
-    """What delivery does to one written file: whether it is minified, and its brotli quality (None: no copies)."""
-    suffix = Path(rel).suffix
-    minify = bool(settings.get("MINIFY_OUTPUT")) and suffix in MINIFIERS
-    copies = settings.get("PRECOMPRESS_OUTPUT") and suffix in TEXT_SUFFIXES
-    return minify, (brotli_quality(rel, settings) if copies else None)
-
-
-def finish_file(path: str, rel: str, how: tuple[bool, int | None]) -> Problem | None:
-    """Minify and compress one file as `finishing` says."""
-    minify, level = how
-    problem = minify_file((path, rel)) if minify else None
-    if problem is None and level is not None:
-        precompress_file(Path(path), level)
-    return problem

@@ -120,9 +120,8 @@ def where(error: BaseException | None, settings_file, message: str = "") -> tupl
     return relative(str(settings)), 1
 
 
-def run_pelican(settings: dict, settings_file: str | os.PathLike | None, stream) -> list[Problem]:
-    """Run Pelican with `settings`; return the problems it or the clinic plugin found, and those of
-    `stream` (stream.Stream), which is handed each file as Pelican writes it."""
+def run_pelican(settings: dict, settings_file: str | os.PathLike | None = None) -> list[Problem]:
+    """Run Pelican with `settings`; return the problems it or the clinic plugin found."""
     from pelican import Pelican, signals
     from pelican.log import LimitFilter
 
@@ -135,15 +134,10 @@ def run_pelican(settings: dict, settings_file: str | os.PathLike | None, stream)
     previous_handlers, previous_level = root.handlers[:], root.level
     root.handlers, root.level = [collector], logging.WARNING
     pelican = finished = None
-    receivers = [(signals.content_object_init, stream.content), (signals.content_written, stream.written),
-                 (signals.feed_written, stream.written)]
-    for signal, receiver in receivers:
-        signal.connect(receiver)
     try:
         pelican = Pelican(settings)
         pelican.run()
         finished = True
-        return collector.problems + stream.finish()
     except RuleProblems as found:
         return [p for p in collector.problems if not p.message.startswith(NAMED_BY_RULES)] + found.problems
     except Exception as error:  # noqa: BLE001 - any crash becomes one line, not a traceback
@@ -151,9 +145,6 @@ def run_pelican(settings: dict, settings_file: str | os.PathLike | None, stream)
         collector.problems.append(Problem(*where(error, settings_file, message), "pelican-error", message,
                                           "fix what the message names"))
     finally:
-        for signal, receiver in receivers:
-            signal.disconnect(receiver)
-        stream.close()
         root.handlers, root.level = previous_handlers, previous_level
         if pelican is not None and not finished:
             # Plugins keep a run's state until `finalized` (the sitemap plugin its page queue): a run that
@@ -208,21 +199,18 @@ def replace_output(fresh: Path, output: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def shaping_steps(done: frozenset[str] = frozenset()):
-    """What runs on the fresh output after Pelican and changes what readers get, so before anything reads it;
-    `done`: the files the stream finished as Pelican wrote them.
+def shaping_steps():
+    """What runs on the fresh output after Pelican and changes what readers get, so before anything reads it.
 
     Each step is `step(output: Path, settings: dict) -> list[Problem]`.
     """
-    from functools import partial
-
     from clinic.build import delivery
     from clinic.writers import cms_admin
 
-    return [cms_admin.write_admin, partial(delivery.minify_output, done=done)]
+    return [cms_admin.write_admin, delivery.minify_output]
 
 
-def finishing_lanes(settings: dict, done: frozenset[str] = frozenset()):
+def finishing_lanes(settings: dict):
     """What only adds files beside the pages and feeds: the search index, the host's headers file,
     compressed copies. Each lane runs in order; the lanes run side by side, and beside the checks."""
     from functools import partial
@@ -234,7 +222,7 @@ def finishing_lanes(settings: dict, done: frozenset[str] = frozenset()):
 
     return [
         [search_index.build_search_index, stable_index.stabilise_pagefind, search_index.precompress_index],
-        [headers.write_headers_file, partial(delivery.precompress_output, skip=(settings["SEARCH_INDEX_PATH"],), done=done)],
+        [headers.write_headers_file, partial(delivery.precompress_output, skip=(settings["SEARCH_INDEX_PATH"],))],
     ]
 
 
@@ -269,14 +257,9 @@ def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool)
     from clinic.audit.checks import read_output
     from clinic.source.preflight import preflight
     from clinic.build.search_index import start_search_index, stop_search_index
-    from clinic.build.stream import Stream
 
     settings = load_settings(settings_file, {**(overrides or {}), "OUTPUT_PATH": str(fresh)})
-    problems = preflight(settings)
-    if problems:
-        return problems
-    stream = Stream(settings)
-    problems = run_pelican(settings, settings_file, stream) or _run(shaping_steps(stream.done), fresh, settings)
+    problems = preflight(settings) or run_pelican(settings, settings_file) or _run(shaping_steps(), fresh, settings)
     if problems:
         return problems
     try:
@@ -284,13 +267,13 @@ def _build_into(fresh: Path, settings_file, overrides: dict | None, check: bool)
         # read and the checks' processes started. It writes only under pagefind/, which the snapshot skips.
         start_search_index(fresh, settings)
         snapshot = read_output(fresh, settings) if check else None
-        return _check_and_finish(fresh, snapshot, settings, check, stream.done)
+        return _check_and_finish(fresh, snapshot, settings, check)
     finally:
         stop_search_index(fresh)  # still running only if a step before its lane failed
 
 
-def _check_and_finish(fresh: Path, snapshot, settings: dict, check: bool, done: frozenset[str]) -> list[Problem]:
-    lanes = finishing_lanes(settings, done)
+def _check_and_finish(fresh: Path, snapshot, settings: dict, check: bool) -> list[Problem]:
+    lanes = finishing_lanes(settings)
     # The checks are Python. In processes of their own (started before any lane's thread) they leave
     # this process's GIL to the lanes' threads: beside them in one process, compressing 1,000 articles took
     # 10 s instead of 2 s, each thread waiting its turn at every file. A full build's audit is the longest

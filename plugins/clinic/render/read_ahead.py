@@ -8,7 +8,7 @@ result is the one Pelican would have read (tested byte for byte against READ_WOR
 worker logs are logged again here, so they still fail the build and name their file.
 
 Only without the content cache (an incremental build reads from Pelican's cache instead), and for at
-least WORKERS_MIN_FILES files: below that, starting workers costs more than it saves.
+least READ_AHEAD_MIN_FILES files: below that, starting workers costs more than it saves.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def _start(reader) -> dict:
         return {}
     # The files Pelican will read, listed where the pre-flight lists them (ARTICLE_PATHS, PAGE_PATHS, IGNORE_FILES).
     paths = [str(path) for kind in preflight.sources(settings).values() for path in kind]
-    if len(paths) < settings.get("WORKERS_MIN_FILES", 50):
+    if len(paths) < settings.get("READ_AHEAD_MIN_FILES", 50):
         return {}
     portable = {key: value for key, value in settings.items() if _pickles(value)}
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(type(reader), portable))
